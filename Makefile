@@ -1,0 +1,26 @@
+# The two commands of the README: `make run` (the portal on a laptop) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: install run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	./scripts/run-dev.sh
+
+test: install
+	./scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var build *.egg-info

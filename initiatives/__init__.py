@@ -1,0 +1,1 @@
+"""Proactivity: a pillar of the IT Partnership Portal."""

@@ -1,0 +1,1 @@
+"""Reads of the initiatives app: querysets ready for pages, API and exports."""

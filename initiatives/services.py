@@ -1,0 +1,1 @@
+"""Writes of the initiatives app: atomic functions named <entity>_<action>(*, ...)."""

@@ -1,0 +1,1 @@
+"""Listen to business: a pillar of the IT Partnership Portal."""

@@ -1,0 +1,1 @@
+"""Reads of the listening app: querysets ready for pages, API and exports."""

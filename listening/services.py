@@ -1,0 +1,1 @@
+"""Writes of the listening app: atomic functions named <entity>_<action>(*, ...)."""

@@ -1,0 +1,57 @@
+"""One error body for the whole API.
+
+Every error answers `{"detail": "<message>", "fields": {"<field>": ["<message>", ...]}}`;
+`fields` is present for validation errors. A Django `ValidationError` raised by a service
+becomes a 400 the same way a serializer error does, so business rules live in one place.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, serializers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _as_list(value):
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            out.extend(_as_list(item) if isinstance(item, (list, tuple)) else [str(item)])
+        return out
+    if isinstance(value, dict):
+        return [f"{k}: {'; '.join(_as_list(v))}" for k, v in value.items()]
+    return [str(value)]
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(exc.message_dict)
+        else:
+            exc = exceptions.ValidationError({"non_field_errors": exc.messages})
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        data = exc.detail
+        if not isinstance(data, dict):
+            data = {"non_field_errors": data}
+        fields = {key: _as_list(value) for key, value in data.items()}
+        first_field, first_messages = next(iter(fields.items()), ("", ["Invalid input."]))
+        prefix = "" if first_field in ("non_field_errors", "") else f"{first_field}: "
+        response.data = {"detail": f"{prefix}{first_messages[0]}", "fields": fields}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"])}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body, for the schema."""
+
+    detail = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

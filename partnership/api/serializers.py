@@ -1,0 +1,52 @@
+"""Serializers of the partnership app."""
+
+from rest_framework import serializers
+
+from ..models import ApiToken, BusinessUnit, TokenScope, User
+from ..roles import primary_role, role_names
+
+
+class BusinessUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessUnit
+        fields = ["id", "name", "slug", "description", "is_active"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    business_unit = BusinessUnitSerializer(read_only=True, allow_null=True)
+    role = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "business_unit", "role", "roles", "is_superuser"]
+
+    def get_role(self, user) -> str:
+        return primary_role(user)
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(role_names(user))
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at", "is_active"]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ_WRITE)
+    expires_in_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    key = serializers.CharField(read_only=True, help_text="The secret key. Shown only once.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+        read_only_fields = fields

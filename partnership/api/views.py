@@ -1,0 +1,64 @@
+"""API views of the partnership app."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services
+from ..models import ApiToken, BusinessUnit
+from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet
+from .serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenCreateSerializer,
+    ApiTokenSerializer,
+    BusinessUnitSerializer,
+    MeSerializer,
+)
+
+
+class MeView(APIView):
+    """The signed-in user, their business unit and role."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class BusinessUnitViewSet(PortalReadOnlyViewSet):
+    queryset = BusinessUnit.objects.all()
+    serializer_class = BusinessUnitSerializer
+    filterset_fields = ["is_active", "slug"]
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "id"]
+
+
+class ApiTokenViewSet(
+    ForUserQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your API tokens. A new token's key is returned once, at creation."""
+
+    queryset = ApiToken.objects.all()
+    serializer_class = ApiTokenSerializer
+    ordering_fields = ["created_at", "name"]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(user=self.request.user)
+
+    @extend_schema(request=ApiTokenCreateSerializer, responses={201: ApiTokenCreatedSerializer})
+    def create(self, request):
+        serializer = ApiTokenCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, key = services.api_token_create(user=request.user, **serializer.validated_data)
+        token.key = key
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ApiTokenSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = services.api_token_revoke(token=self.get_object())
+        return Response(ApiTokenSerializer(token).data)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PartnershipConfig(AppConfig):
+    name = "partnership"
+    verbose_name = "Partnership"
+
+    def ready(self):
+        from .celery import ensure_broker_folders
+        from .roles import sync_role_permissions
+
+        ensure_broker_folders()
+        post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")

@@ -1,0 +1,16 @@
+"""Template context shared by every page: the navigation for the user's role."""
+
+from django.conf import settings
+
+from .roles import is_business_manager, is_cio, is_it_staff, primary_role
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    return {
+        "portal_role": primary_role(user) if user is not None else "",
+        "portal_is_it": is_it_staff(user) if user is not None else False,
+        "portal_is_cio": is_cio(user) if user is not None else False,
+        "portal_is_business": is_business_manager(user) if user is not None else False,
+        "portal_currency": settings.PORTAL_CURRENCY,
+    }

@@ -1,0 +1,46 @@
+"""Load believable demo data; idempotent; `--scale N` multiplies the volume."""
+
+import importlib
+import sys
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from partnership.demo import DEMO_LOGINS
+from partnership.roles import PORTAL_APPS
+
+
+class Command(BaseCommand):
+    help = "Create a believable demo company. Running it twice duplicates nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="Multiply the volume (1 = the small demo).")
+
+    def handle(self, *args, scale, **options):
+        if scale < 1:
+            self.stderr.write("--scale must be at least 1.")
+            sys.exit(2)
+        started = time.monotonic()
+        for label in PORTAL_APPS:
+            module_name = f"{apps.get_app_config(label).name}.demo"
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            self.stdout.write(f"Seeding {label}…")
+            module.seed(scale=scale, progress=self._progress)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
+        self.stdout.write(f"Demo logins (password: {settings.PORTAL_DEMO_PASSWORD}):")
+        for username, role in DEMO_LOGINS:
+            self.stdout.write(f"  {role.label:<20} {username}")
+
+    def _progress(self, what: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        end = "\n" if done >= total else ""
+        self.stdout.write(f"\r  {what:<16} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=end)
+        self.stdout.flush()

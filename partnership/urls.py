@@ -1,0 +1,34 @@
+"""The portal's URLs: pages per app, the API under /api/v1/, its schema and docs."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import health, views
+
+api_v1 = [
+    path("", include("partnership.api.urls")),
+    path("", include("listening.api.urls")),
+    path("", include("initiatives.api.urls")),
+    path("", include("revenue.api.urls")),
+    path("", include("steering.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/tokens/", views.token_create, name="token-create"),
+    path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("listening/", include("listening.urls")),
+    path("initiatives/", include("initiatives.urls")),
+    path("revenue/", include("revenue.urls")),
+    path("steering/", include("steering.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,1 @@
+"""IT-driven revenue: a pillar of the IT Partnership Portal."""

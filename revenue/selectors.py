@@ -1,0 +1,1 @@
+"""Reads of the revenue app: querysets ready for pages, API and exports."""

@@ -1,0 +1,1 @@
+"""Writes of the revenue app: atomic functions named <entity>_<action>(*, ...)."""

@@ -1,0 +1,1 @@
+"""Share with business: a pillar of the IT Partnership Portal."""

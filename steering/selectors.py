@@ -1,0 +1,1 @@
+"""Reads of the steering app: querysets ready for pages, API and exports."""

@@ -1,0 +1,1 @@
+"""Writes of the steering app: atomic functions named <entity>_<action>(*, ...)."""

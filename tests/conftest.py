@@ -1,0 +1,97 @@
+"""Fixtures shared by every test: the cast of users, API clients and the browser."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from partnership.roles import Role
+from partnership.services import api_token_create
+
+from .factories import PASSWORD, BusinessUnitFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous and safe. Tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def sales(db):
+    return BusinessUnitFactory(name="Sales", slug="sales")
+
+
+@pytest.fixture
+def finance(db):
+    return BusinessUnitFactory(name="Finance", slug="finance")
+
+
+@pytest.fixture
+def alice(sales):
+    """Alice, the business manager of Sales."""
+    return UserFactory(username="alice", first_name="Alice", business_unit=sales, role=Role.BUSINESS_MANAGER)
+
+
+@pytest.fixture
+def mallory(finance):
+    """Mallory, a business manager of another unit (Finance)."""
+    return UserFactory(username="mallory", first_name="Mallory", business_unit=finance, role=Role.BUSINESS_MANAGER)
+
+
+@pytest.fixture
+def ivan(db):
+    """Ivan, the IT engineer."""
+    return UserFactory(username="ivan", first_name="Ivan", role=Role.IT_STAFF)
+
+
+@pytest.fixture
+def carla(db):
+    """Carla, the CIO."""
+    return UserFactory(username="carla", first_name="Carla", role=Role.CIO)
+
+
+@pytest.fixture
+def tess(db):
+    """Tess, the ticketing system's integration account."""
+    return UserFactory(username="tess", first_name="Tess", role=Role.INTEGRATION_CLIENT)
+
+
+@pytest.fixture
+def root(db):
+    """A superuser made with createsuperuser: no group, no business unit."""
+    from partnership.models import User
+
+    return User.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+
+@pytest.fixture
+def api():
+    """`api(user)` is an API client authenticated with a fresh token of that user."""
+
+    def make(user=None, **token_options):
+        client = APIClient()
+        if user is not None:
+            _, key = api_token_create(user=user, name="test", **token_options)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make

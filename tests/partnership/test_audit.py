@@ -1,0 +1,61 @@
+"""Every create, update and delete of a domain object lands in the audit trail."""
+
+import pytest
+from django.db import transaction
+
+from partnership.audit import acting_as
+from partnership.models import AuditLogEntry, BusinessUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_for(obj):
+    return list(AuditLogEntry.objects.for_object(obj).order_by("at", "id"))
+
+
+def test_a_create_update_and_delete_each_write_one_row_with_before_and_after(carla):
+    with acting_as(carla):
+        unit = BusinessUnit.objects.create(name="Legal", slug="legal")
+        unit = BusinessUnit.objects.get(pk=unit.pk)
+        unit.name = "Legal & Compliance"
+        unit.save()
+        unit_pk = unit.pk
+        unit.delete()
+    rows = list(AuditLogEntry.objects.filter(object_id=str(unit_pk), content_type__model="businessunit").order_by("id"))
+    assert [r.action for r in rows] == ["create", "update", "delete"]
+    assert all(r.actor == carla for r in rows)
+    assert rows[0].after["name"] == "Legal"
+    assert rows[1].before == {"name": "Legal"}
+    assert rows[1].after == {"name": "Legal & Compliance"}
+    assert rows[2].before["slug"] == "legal"
+
+
+def test_saving_without_a_change_writes_no_update_row():
+    unit = BusinessUnit.objects.create(name="Legal", slug="legal")
+    BusinessUnit.objects.get(pk=unit.pk).save()
+    assert [e.action for e in entries_for(unit)] == ["create"]
+
+
+def test_a_change_rolled_back_leaves_no_audit_row():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        BusinessUnit.objects.create(name="Ghost", slug="ghost")
+        raise RuntimeError("failure before commit")
+    assert not BusinessUnit.objects.filter(slug="ghost").exists()
+    assert not AuditLogEntry.objects.filter(object_repr="Ghost").exists()
+
+
+def test_the_actor_of_an_api_or_page_request_is_recorded(client, root):
+    client.force_login(root)
+    client.post(
+        "/admin/partnership/businessunit/add/",
+        {"name": "Procurement", "slug": "procurement", "description": "", "is_active": "on"},
+    )
+    unit = BusinessUnit.objects.get(slug="procurement")
+    assert entries_for(unit)[0].actor == root
+
+
+def test_the_change_log_is_visible_in_admin(client, root):
+    BusinessUnit.objects.create(name="Legal", slug="legal")
+    client.force_login(root)
+    page = client.get("/admin/partnership/auditlogentry/").content.decode()
+    assert "Legal" in page
