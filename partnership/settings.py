@@ -202,6 +202,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FOLDER / "out"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "out"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
 else:
@@ -259,3 +260,10 @@ LOGGING = {
         "portal.security": {"level": "INFO"},
     },
 }
+
+# --- Pillar settings: each app reads its own block ------------------------------------------
+# listening
+# initiatives
+# revenue
+# steering
+# notifications and reminders

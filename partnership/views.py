@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ApiTokenForm
-from .models import ApiToken
+from .models import ApiToken, Notification
 from .roles import Role, primary_role
 
 HOME_TEMPLATES = {
@@ -58,3 +60,31 @@ def token_revoke(request, pk):
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("profile")
+
+
+@login_required
+def inbox(request):
+    notifications = Notification.objects.for_user(request.user)
+    if request.GET.get("show") == "unread":
+        notifications = notifications.unread()
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(request, "partnership/inbox.html", {"page_obj": page, "show": request.GET.get("show", "all")})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark a notification read and go to the object it is about."""
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    services.notification_mark_read(user=request.user, notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request):
+    count = services.notification_mark_read(user=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("inbox")

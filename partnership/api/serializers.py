@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import ApiToken, BusinessUnit, TokenScope, User
+from ..models import ApiToken, BusinessUnit, Notification, TokenScope, User
 from ..roles import primary_role, role_names
 
 
@@ -50,3 +50,19 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField()

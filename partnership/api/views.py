@@ -7,14 +7,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
-from ..models import ApiToken, BusinessUnit
+from ..models import ApiToken, BusinessUnit, Notification
 from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
     ApiTokenSerializer,
     BusinessUnitSerializer,
+    MarkedReadSerializer,
     MeSerializer,
+    NotificationSerializer,
 )
 
 
@@ -62,3 +64,30 @@ class ApiTokenViewSet(
     def revoke(self, request, pk=None):
         token = services.api_token_revoke(token=self.get_object())
         return Response(ApiTokenSerializer(token).data)
+
+
+class NotificationViewSet(PortalReadOnlyViewSet):
+    """Your in-app notifications, newest first."""
+
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+    filterset_fields = ["kind"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        unread = self.request.query_params.get("unread")
+        if unread in ("true", "1"):
+            queryset = queryset.unread()
+        return queryset
+
+    @extend_schema(request=None, responses=MarkedReadSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-read")
+    def mark_read(self, request, pk=None):
+        count = services.notification_mark_read(user=request.user, notification=self.get_object())
+        return Response({"marked_read": count})
+
+    @extend_schema(request=None, responses=MarkedReadSerializer)
+    @action(detail=False, methods=["post"], url_path="mark-all-read")
+    def mark_all_read(self, request):
+        return Response({"marked_read": services.notification_mark_read(user=request.user)})
