@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnership.audit.AuditActorMiddleware",
+    "partnership.middleware.SecurityHeadersMiddleware",
+    "partnership.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"

@@ -10,6 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_demo_business_manager_logs_in_and_sees_her_home_page(live_server, page, settings):
     seed(scale=1)
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.get_by_label("Username").fill("alice")
@@ -18,3 +20,4 @@ def test_the_demo_business_manager_logs_in_and_sees_her_home_page(live_server, p
     expect(page.get_by_role("heading", name="Welcome, Alice")).to_be_visible()
     expect(page.get_by_role("link", name="Raise a pain point, or say “me too” on one already raised")).to_be_visible()
     expect(page.get_by_text("Business manager").first).to_be_visible()
+    assert violations == []
