@@ -7,6 +7,7 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
+        from . import security  # noqa: F401  (connects the login signal receivers)
         from .celery import ensure_broker_folders
         from .roles import sync_role_permissions
 

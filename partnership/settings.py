@@ -154,6 +154,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Cache: login throttling must be shared by every web process -------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default=f"rediscache://{REDIS_URL.split('://', 1)[1]}" if REDIS_URL else f"filecache://{VAR_DIR / 'cache'}"
+    )
+}
+PORTAL_LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+PORTAL_LOGIN_COOLOFF_SECONDS = env.int("PORTAL_LOGIN_COOLOFF_SECONDS", default=15 * 60)
+PORTAL_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
+
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -196,7 +207,6 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Celery --------------------------------------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -265,7 +275,18 @@ LOGGING = {
 
 # --- Pillar settings: each app reads its own block ------------------------------------------
 # listening
+# A new pain point must be acknowledged within this many business days (Monday to Friday).
+LISTENING_ACK_SLA_DAYS = env.int("LISTENING_ACK_SLA_DAYS", default=2)
+# Estimated yearly cost of a pain point = hours lost a week x people x hourly rate x weeks.
+LISTENING_HOURLY_RATE = env.str("LISTENING_HOURLY_RATE", default="45.00")  # in PORTAL_CURRENCY
+LISTENING_WORKING_WEEKS = env.int("LISTENING_WORKING_WEEKS", default=46)
+# The coverage view flags business units without a listening session in this many days.
+LISTENING_COVERAGE_DAYS = env.int("LISTENING_COVERAGE_DAYS", default=60)
 # initiatives
 # revenue
 # steering
+# Share of the business members who took a position that must support a decision (with or
+# without concerns) for it to have business buy-in: a fraction ("2/3") or a decimal ("0.75").
+STEERING_BUY_IN_SHARE = env.str("STEERING_BUY_IN_SHARE", default="2/3")
+STEERING_REVIEW_NOTICE_DAYS = env.int("STEERING_REVIEW_NOTICE_DAYS", default=30)
 # notifications and reminders

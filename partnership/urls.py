@@ -1,11 +1,11 @@
 """The portal's URLs: pages per app, the API under /api/v1/, its schema and docs."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health, views
+from .auth_views import PortalLoginView
 
 api_v1 = [
     path("", include("partnership.api.urls")),
@@ -18,7 +18,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.token_create, name="token-create"),

@@ -30,6 +30,16 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """Each test gets an empty cache of its own (login throttling counts live there), and never
+    flushes a Redis database that a broker may share."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

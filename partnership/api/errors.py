@@ -5,11 +5,15 @@ Every error answers `{"detail": "<message>", "fields": {"<field>": ["<message>",
 becomes a 400 the same way a serializer error does, so business rules live in one place.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+security_log = logging.getLogger("portal.security")
 
 
 def _as_list(value):
@@ -37,6 +41,15 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, (exceptions.PermissionDenied, exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        request = context.get("request")
+        security_log.warning(
+            "api %s: %s %s by %s",
+            response.status_code,
+            getattr(request, "method", "?"),
+            getattr(request, "path", "?"),
+            getattr(getattr(request, "user", None), "username", "anonymous") or "anonymous",
+        )
     if isinstance(exc, exceptions.ValidationError):
         data = exc.detail
         if not isinstance(data, dict):
