@@ -8,12 +8,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, NotificationPreferencesForm
 from .models import ApiToken, Notification
+from .reminders.selectors import preferences_for
+from .reminders.services import notification_preference_set
 from .roles import Role, primary_role
 
 HOME_TEMPLATES = {
-    Role.CIO: "partnership/home_cio.html",
     Role.IT_STAFF: "partnership/home_it.html",
     Role.BUSINESS_MANAGER: "partnership/home_business.html",
     Role.INTEGRATION_CLIENT: "partnership/home_integration.html",
@@ -22,7 +23,9 @@ HOME_TEMPLATES = {
 
 @login_required
 def home(request):
-    """Each role lands on the page that leads to what that role does."""
+    """Each role lands on the page that leads to what that role does; the CIO's is the dashboard."""
+    if primary_role(request.user) == Role.CIO:
+        return redirect("dashboard")
     template = HOME_TEMPLATES.get(primary_role(request.user), "partnership/home_none.html")
     return render(request, template)
 
@@ -88,3 +91,20 @@ def notification_mark_all_read(request):
     count = services.notification_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("inbox")
+
+
+@login_required
+def notification_preferences(request):
+    """How the user receives each kind of reminder: in the app only, e-mail too, or a daily digest."""
+    preferences = preferences_for(request.user)
+    form = NotificationPreferencesForm(request.POST or None, preferences=preferences)
+    if request.method == "POST":
+        if form.is_valid():
+            for kind, channel in form.changed_channels().items():
+                notification_preference_set(user=request.user, kind=kind, channel=channel, actor=request.user)
+            messages.success(request, "Your notification preferences are saved.")
+            return redirect("notification-preferences")
+        status = 400
+    else:
+        status = 200
+    return render(request, "partnership/notification_preferences.html", {"form": form}, status=status)

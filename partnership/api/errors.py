@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -37,6 +38,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DataError):
+        # A filter or field value the database cannot hold or compare (a date in year 645 with a
+        # -16:41 offset, a number past bigint): the client's input, not a server fault.
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is out of the range the portal can store."]})
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -2,14 +2,17 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 
 from .errors import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input; `fields` names each invalid field.",
+    "400": "Invalid input (body or filters); `fields` names each invalid field.",
     "401": "Not authenticated, or an invalid, expired or revoked token.",
     "403": "Authenticated, but not allowed to do this.",
     "404": "Not found, or not visible to you.",
+    "409": "A request with the same Idempotency-Key is still in progress.",
+    "422": "The Idempotency-Key was already used for a different request.",
 }
 
 
@@ -21,16 +24,48 @@ class PortalAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         codes = ["401", "403"]
-        if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("400")
-        if "{" in self.path or self.method != "GET":
-            codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH") or self._reads_query_parameters():
+            codes.append("400")  # a list's filters (or a query parameter) answer 400 to an invalid value
+        if "{" in self.path or self.method != "GET" or self._is_list_view():
+            codes.append("404")  # a paginated list answers 404 to a page past its end
+        if self._takes_idempotency_key():
+            codes += ["409", "422"]
         for code in codes:
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
                 response["description"] = ERROR_DESCRIPTIONS[code]
                 responses[code] = response
         return responses
+
+    def _reads_query_parameters(self) -> bool:
+        if self.method != "GET":
+            return False
+        if self._is_list_view():
+            return True
+        return any(getattr(p, "location", None) == "query" for p in self.get_override_parameters())
+
+    def _takes_idempotency_key(self) -> bool:
+        """POST and PATCH under /api/v1/ (partnership/integrations/middleware.py), unless exempt."""
+        return (
+            self.method in ("POST", "PATCH")
+            and self.path.startswith("/api/v1/")
+            and not getattr(self.view, "idempotency_exempt", False)
+        )
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._takes_idempotency_key():
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    {"type": "string", "minLength": 1, "maxLength": 255},
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Up to 255 characters. The first answer is kept 24 hours and replayed for the same "
+                    "key and body; another body answers 422, a concurrent request 409.",
+                )
+            )
+        return parameters
 
 
 class HashedTokenScheme(OpenApiAuthenticationExtension):

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from ..choices import DeliveryChannel
 from ..models import ApiToken, BusinessUnit, Notification, TokenScope, User
 from ..roles import primary_role, role_names
 
@@ -66,3 +67,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkedReadSerializer(serializers.Serializer):
     marked_read = serializers.IntegerField()
+
+
+class NotificationPreferenceSerializer(serializers.Serializer):
+    """A user's channel for one kind of reminder (the kind's default when never chosen)."""
+
+    kind = serializers.CharField(source="key", read_only=True)
+    label = serializers.CharField(source="kind.label", read_only=True)
+    description = serializers.CharField(source="kind.description", read_only=True)
+    channel = serializers.ChoiceField(choices=DeliveryChannel.choices)
+    is_default = serializers.BooleanField(read_only=True, help_text="True while the user has not chosen.")
+
+
+class NotificationPreferenceUpdateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=DeliveryChannel.choices)

@@ -1,13 +1,16 @@
 """API views of the partnership app."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
 from ..models import ApiToken, BusinessUnit, Notification
+from ..reminders.selectors import preference_for, preferences_for
+from ..reminders.services import notification_preference_set
 from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet
 from .serializers import (
     ApiTokenCreatedSerializer,
@@ -16,6 +19,8 @@ from .serializers import (
     BusinessUnitSerializer,
     MarkedReadSerializer,
     MeSerializer,
+    NotificationPreferenceSerializer,
+    NotificationPreferenceUpdateSerializer,
     NotificationSerializer,
 )
 
@@ -91,3 +96,51 @@ class NotificationViewSet(PortalReadOnlyViewSet):
     @action(detail=False, methods=["post"], url_path="mark-all-read")
     def mark_all_read(self, request):
         return Response({"marked_read": services.notification_mark_read(user=request.user)})
+
+
+KIND_PARAMETER = OpenApiParameter(
+    "kind", str, OpenApiParameter.PATH, pattern=r"^[\w.\-]+$", description="A reminder kind, e.g. `listening.ack_overdue`."
+)
+
+
+class NotificationPreferenceViewSet(viewsets.GenericViewSet):
+    """Your channel for each kind of reminder: `in_app`, `email` (right away) or `digest` (daily).
+
+    Every registered kind is listed, with its default channel until you choose one.
+    """
+
+    serializer_class = NotificationPreferenceSerializer
+    pagination_class = None
+    filter_backends = []
+    lookup_field = "kind"
+    lookup_value_regex = r"[\w.\-]+"
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def list(self, request):
+        return Response(self.get_serializer(preferences_for(request.user), many=True).data)
+
+    @extend_schema(parameters=[KIND_PARAMETER])
+    def retrieve(self, request, kind=None):
+        return Response(self.get_serializer(self._preference(kind)).data)
+
+    @extend_schema(
+        parameters=[KIND_PARAMETER], request=NotificationPreferenceUpdateSerializer, responses=NotificationPreferenceSerializer
+    )
+    def update(self, request, kind=None):
+        self._preference(kind)
+        serializer = NotificationPreferenceUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notification_preference_set(user=request.user, kind=kind, channel=serializer.validated_data["channel"], actor=request.user)
+        return Response(self.get_serializer(self._preference(kind)).data)
+
+    @extend_schema(
+        parameters=[KIND_PARAMETER], request=NotificationPreferenceUpdateSerializer, responses=NotificationPreferenceSerializer
+    )
+    def partial_update(self, request, kind=None):
+        return self.update(request, kind=kind)
+
+    def _preference(self, kind):
+        preference = preference_for(self.request.user, kind)
+        if preference is None:
+            raise NotFound("There is no such reminder kind.")
+        return preference

@@ -1,0 +1,34 @@
+"""Reminders: a registry of kinds (each pillar registers its own), a ledger, a sweep and a sender.
+
+See README section “Reminders and notifications”. Import the registry from here:
+
+    from partnership.reminders import Message, ReminderKind, register
+"""
+
+from .registry import (
+    Message,
+    ReminderKind,
+    get_kind,
+    period_day,
+    period_month,
+    period_quarter,
+    period_week,
+    register,
+    registered_kinds,
+    to_each,
+    unregister,
+)
+
+__all__ = [
+    "Message",
+    "ReminderKind",
+    "get_kind",
+    "period_day",
+    "period_month",
+    "period_quarter",
+    "period_week",
+    "register",
+    "registered_kinds",
+    "to_each",
+    "unregister",
+]

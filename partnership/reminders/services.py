@@ -1,0 +1,358 @@
+"""Writes of reminders: the sweep, the sender, the daily digest and the preferences.
+
+The ledger (`partnership.models.Reminder`) is the source of truth; Celery only says "look now".
+
+- The sweep asks each registered kind for its due rows (one query per kind) and inserts them in
+  bulk with ON CONFLICT DO NOTHING on (recipient, kind, target, period): running it twice, or
+  from two beats at once, adds nothing.
+- The sender claims pending rows in batches with SELECT ... FOR UPDATE SKIP LOCKED, creates
+  their in-app notifications, sends their e-mails and marks them sent, all in one transaction.
+  A worker killed halfway rolls its batch back and the rows stay pending for the next run; two
+  senders never take the same row. The e-mail goes out before the commit, so a crash in the
+  instant between the SMTP answer and the COMMIT can repeat that e-mail (never the in-app
+  notification, which commits with the row); sending after the commit could lose it instead.
+"""
+
+import logging
+import smtplib
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import kombu.exceptions
+import redis.exceptions
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Case, F, QuerySet, Value, When
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..audit import acting_as
+from ..choices import DeliveryChannel, EmailState, ReminderStatus
+from ..models import Notification, NotificationPreference, Reminder
+from .registry import get_kind, registered_kinds
+from .selectors import channels_of
+
+logger = logging.getLogger(__name__)
+
+# Errors that say "try again later" (broker, database or mail server away), never "this is wrong".
+TRANSIENT_ERRORS = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OperationalError,
+    InterfaceError,
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+)
+
+SWEEP_INSERT_BATCH = 5000
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    more: bool = False
+
+
+class _BatchFailed(Exception):
+    def __init__(self, ids):
+        super().__init__(f"delivery of reminders {ids} failed")
+        self.ids = ids
+
+
+# --- The sweep -----------------------------------------------------------------------------------
+
+
+def reminders_sweep(*, now=None) -> int:
+    """Insert every due reminder into the ledger; return how many rows are new.
+
+    One query per kind for its due rows, one bulk insert per kind, one count: the number of
+    queries does not grow with the number of reminders. A kind whose query fails is logged and
+    skipped, so one faulty kind does not stop the others.
+    """
+    now = now or timezone.now()
+    # The insertion time (not `now`, which tests move) marks this sweep's rows: rows that
+    # already existed keep their own created_at, so counting this stamp counts the new rows.
+    stamp = timezone.now()
+    for kind in registered_kinds():
+        try:
+            with transaction.atomic():
+                target_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=True)
+                rows = kind.due(now)
+                if isinstance(rows, QuerySet):
+                    rows = rows.order_by()  # a model's default ordering only slows the sweep down
+                ledger = [
+                    Reminder(
+                        recipient_id=row["recipient_id"],
+                        kind=kind.key,
+                        target_type=target_type,
+                        target_id=str(row["target_id"]),
+                        period=str(row["period"])[:40],
+                        created_at=stamp,
+                    )
+                    for row in rows
+                    if row["recipient_id"] is not None
+                ]
+                if ledger:
+                    Reminder.objects.bulk_create(ledger, ignore_conflicts=True, batch_size=SWEEP_INSERT_BATCH)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            logger.exception("reminder kind %s: the due query failed; skipped in this sweep", kind.key)
+    return Reminder.objects.filter(created_at=stamp).count()
+
+
+# --- The sender ----------------------------------------------------------------------------------
+
+
+def reminders_send(*, now=None, batch_size: int | None = None, time_budget: float | None = None) -> SendResult:
+    """Deliver pending reminders batch by batch until none is left or the time budget is spent.
+
+    `more` in the result says work was left for another run (the task queues itself again).
+    """
+    batch_size = batch_size or settings.REMINDER_BATCH_SIZE
+    deadline = time.monotonic() + time_budget if time_budget else None
+    result = SendResult()
+    while True:
+        try:
+            claimed = _send_batch(result, limit=batch_size, now=now)
+        except _BatchFailed as failure:
+            # A faulty kind (a bug, not an outage): deliver row by row so the rest still goes out
+            # and the faulty row is counted towards its attempts.
+            logger.exception("reminder batch failed; retrying its rows one by one")
+            claimed = len(failure.ids)
+            for pk in failure.ids:
+                try:
+                    _send_batch(result, limit=1, now=now, only_pk=pk)
+                except _BatchFailed as single:
+                    _record_failure(pk, single.__cause__, result)
+        if not claimed:
+            return result
+        if deadline is not None and time.monotonic() > deadline:
+            result.more = Reminder.objects.pending().exists()
+            return result
+
+
+def _send_batch(result: SendResult, *, limit: int, now=None, only_pk=None) -> int:
+    """Claim up to `limit` pending rows, deliver them and commit; return how many were claimed."""
+    keys = [kind.key for kind in registered_kinds()]
+    with transaction.atomic():
+        claim = Reminder.objects.pending().filter(kind__in=keys)
+        if only_pk is not None:
+            claim = claim.filter(pk=only_pk)
+        batch = list(
+            claim.select_related("recipient").select_for_update(skip_locked=True, of=("self",)).order_by("id")[:limit]
+        )
+        if not batch:
+            return 0
+        try:
+            counts = _deliver(batch, now or timezone.now())
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as exc:
+            raise _BatchFailed([row.pk for row in batch]) from exc
+    result.sent += counts[ReminderStatus.SENT]
+    result.cancelled += counts[ReminderStatus.CANCELLED]
+    return len(batch)
+
+
+def _deliver(batch: list[Reminder], now) -> dict:
+    by_kind = defaultdict(list)
+    for row in batch:
+        by_kind[row.kind].append(row)
+    targets, still_due = {}, {}
+    for key, rows in by_kind.items():
+        kind = get_kind(key)
+        ids = sorted({row.target_id for row in rows})
+        manager = kind.model._base_manager
+        if kind.select_related:
+            manager = manager.select_related(*kind.select_related)
+        targets[key] = {str(pk): obj for pk, obj in manager.in_bulk(ids).items()}
+        still_due[key] = {str(pk) for pk in kind.still_due(now, ids)} if kind.still_due else None
+    channels = channels_of((row.recipient_id for row in batch), by_kind)
+
+    notifications, emails = [], []
+    counts = {ReminderStatus.SENT: 0, ReminderStatus.CANCELLED: 0}
+    for row in batch:
+        kind = get_kind(row.kind)
+        target = targets[row.kind].get(row.target_id)
+        row.claimed_at = now
+        gone = target is None or (still_due[row.kind] is not None and row.target_id not in still_due[row.kind])
+        if gone or not row.recipient.is_active:
+            row.status = ReminderStatus.CANCELLED
+            counts[ReminderStatus.CANCELLED] += 1
+            continue
+        message = kind.message(target, row)
+        notifications.append(
+            Notification(
+                recipient_id=row.recipient_id,
+                kind=row.kind,
+                title=message.title[:200],
+                body=message.body,
+                url=message.url,
+                target_type_id=row.target_type_id,
+                target_id=row.target_id,
+                reminder=row,
+                created_at=now,
+            )
+        )
+        row.status, row.sent_at = ReminderStatus.SENT, now
+        counts[ReminderStatus.SENT] += 1
+        channel = channels.get((row.recipient_id, row.kind), kind.default_channel)
+        if channel == DeliveryChannel.EMAIL and row.recipient.email:
+            emails.append(_reminder_email(row, kind, message))
+            row.email_state = EmailState.SENT
+        elif channel == DeliveryChannel.DIGEST and row.recipient.email:
+            row.email_state = EmailState.DIGEST_PENDING
+    Notification.objects.bulk_create(notifications)
+    if emails:
+        # One connection for the batch; an SMTP error rolls the whole batch back (retried later).
+        get_connection().send_messages(emails)
+    Reminder.objects.bulk_update(batch, ["status", "email_state", "claimed_at", "sent_at"])
+    return counts
+
+
+def _record_failure(pk, exc, result: SendResult) -> None:
+    """Count a failed attempt on one row, in its own transaction; give up after the maximum."""
+    with transaction.atomic():
+        updated = Reminder.objects.filter(pk=pk, status=ReminderStatus.PENDING).update(
+            attempts=F("attempts") + 1,
+            claimed_at=timezone.now(),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            status=Case(
+                When(attempts__gte=settings.REMINDER_MAX_ATTEMPTS - 1, then=Value(ReminderStatus.FAILED)),
+                default=Value(ReminderStatus.PENDING),
+            ),
+        )
+    if updated and Reminder.objects.filter(pk=pk, status=ReminderStatus.FAILED).exists():
+        result.failed += 1
+
+
+# --- E-mail --------------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    if not path or not path.startswith("/"):
+        return path
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
+
+
+def _email(*, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+    context = {
+        **context,
+        "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+        "preferences_url": absolute_url(reverse("notification-preferences")),
+        "inbox_url": absolute_url(reverse("inbox")),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[IT Partnership Portal] {subject}"[:250],
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _reminder_email(row: Reminder, kind, message) -> EmailMultiAlternatives:
+    return _email(
+        to=row.recipient.email,
+        subject=message.title,
+        template="partnership/email/reminder",
+        context={
+            "user": row.recipient,
+            "kind_label": kind.label,
+            "title": message.title,
+            "body": message.body,
+            "url": absolute_url(message.url),
+        },
+    )
+
+
+# --- The daily digest ------------------------------------------------------------------------
+
+
+def reminders_send_digests(*, users_per_batch: int = 50) -> int:
+    """Send each user one e-mail that lists their reminders set aside for the digest.
+
+    Rows are claimed like the sender claims them (FOR UPDATE SKIP LOCKED) and marked in the same
+    transaction as the e-mail is sent. Returns the number of e-mails sent.
+    """
+    sent, last_user = 0, 0
+    while True:
+        user_ids = list(
+            Reminder.objects.filter(email_state=EmailState.DIGEST_PENDING, recipient_id__gt=last_user)
+            .order_by("recipient_id")
+            .values_list("recipient_id", flat=True)
+            .distinct()[:users_per_batch]
+        )
+        if not user_ids:
+            return sent
+        last_user = user_ids[-1]
+        with transaction.atomic():
+            rows = list(
+                Reminder.objects.filter(email_state=EmailState.DIGEST_PENDING, recipient_id__in=user_ids)
+                .select_related("recipient", "notification")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("recipient_id", "created_at", "id")
+            )
+            per_user = defaultdict(list)
+            for row in rows:
+                per_user[row.recipient_id].append(row)
+            emails = [_digest_email(user_rows) for user_rows in per_user.values()]
+            if emails:
+                get_connection().send_messages(emails)
+            Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(email_state=EmailState.DIGEST_SENT)
+        sent += len(emails)
+
+
+def _digest_email(rows: list[Reminder]) -> EmailMultiAlternatives:
+    user = rows[0].recipient
+    items = []
+    for row in rows:
+        kind = get_kind(row.kind)
+        note = getattr(row, "notification", None)
+        items.append(
+            {
+                "kind_label": kind.label if kind else row.kind,
+                "title": note.title if note else (kind.label if kind else row.kind),
+                "body": note.body if note else "",
+                "url": absolute_url(note.url) if note else "",
+            }
+        )
+    count = len(items)
+    return _email(
+        to=user.email,
+        subject=f"Your daily digest: {count} reminder{'s' if count != 1 else ''}",
+        template="partnership/email/digest",
+        context={"user": user, "items": items, "count": count},
+    )
+
+
+# --- Preferences -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_preference_set(*, user, kind: str, channel: str, actor=None) -> NotificationPreference:
+    """Choose how `user` receives one kind of reminder."""
+    if get_kind(kind) is None:
+        raise ValidationError({"kind": f"There is no reminder kind “{kind}”."})
+    if channel not in DeliveryChannel.values:
+        raise ValidationError({"channel": f"Choose one of: {', '.join(DeliveryChannel.values)}."})
+    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    if preference is None:
+        preference = NotificationPreference(user=user, kind=kind)
+    elif preference.channel == channel:
+        return preference
+    preference.channel = channel
+    preference.full_clean()
+    with acting_as(actor or user):
+        preference.save()
+    return preference
