@@ -13,6 +13,8 @@ api_v1 = [
     path("", include("initiatives.api.urls")),
     path("", include("revenue.api.urls")),
     path("", include("steering.api.urls")),
+    path("", include("partnership.integrations.api.urls")),
+    path("", include("partnership.extramile.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,13 +25,16 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.token_create, name="token-create"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("", include("partnership.score.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("inbox/read-all/", views.notification_mark_all_read, name="notification-read-all"),
+    path("accounts/notifications/", views.notification_preferences, name="notification-preferences"),
     path("listening/", include("listening.urls")),
     path("initiatives/", include("initiatives.urls")),
     path("revenue/", include("revenue.urls")),
     path("steering/", include("steering.urls")),
+    path("extra-mile/", include("partnership.extramile.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

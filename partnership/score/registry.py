@@ -98,3 +98,42 @@ def unregister(key: str) -> None:
 
 def registered_indicators() -> list[Indicator]:
     return sorted(_REGISTRY.values(), key=lambda i: (Pillar.ALL.index(i.pillar), i.key))
+
+
+# --- The attention list of the dashboard -----------------------------------------------------
+# Each pillar registers what needs the CIO's attention (pain points past their SLA, overdue
+# check-ins, action items and milestones, the revenue commitment at risk) as a function
+# (user, business_unit or None) -> Attention, with one query at most.
+
+
+@dataclass(frozen=True)
+class Attention:
+    count: int
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AttentionSource:
+    key: str
+    label: str
+    pillar: str
+    measure: Callable[[object, object | None], Attention]
+
+
+_ATTENTION: dict[str, AttentionSource] = {}
+
+
+def register_attention(source: AttentionSource) -> AttentionSource:
+    if source.pillar not in Pillar.ALL:
+        raise ValueError(f"Unknown pillar {source.pillar!r} for attention source {source.key!r}")
+    _ATTENTION[source.key] = source
+    return source
+
+
+def unregister_attention(key: str) -> None:
+    _ATTENTION.pop(key, None)
+
+
+def attention_sources() -> list[AttentionSource]:
+    return sorted(_ATTENTION.values(), key=lambda s: (Pillar.ALL.index(s.pillar), s.key))

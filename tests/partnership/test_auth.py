@@ -34,9 +34,9 @@ def test_a_wrong_password_shows_a_clear_message(client, alice):
     [
         ("alice", "Raise a pain point"),
         ("ivan", "Triage the pain points"),
-        ("carla", "CIO overview"),
+        ("carla", "Partnership dashboard"),
         ("tess", "connects a ticketing system"),
-        ("root", "CIO overview"),
+        ("root", "Partnership dashboard"),
     ],
 )
 def test_each_role_lands_on_its_own_home_page(client, request, password, user_fixture, expected):

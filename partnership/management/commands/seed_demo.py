@@ -33,6 +33,12 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"Seeding {label}…")
             module.seed(scale=scale, progress=self._progress)
+        # The extra mile lives in partnership/ but follows the pillar apps' pain points: seeded last.
+        self.stdout.write("Seeding extra mile…")
+        importlib.import_module("partnership.extramile.demo").seed(scale=scale, progress=self._progress)
+        # The score's history is computed from everything above: last.
+        self.stdout.write("Seeding the score's history…")
+        importlib.import_module("partnership.score.demo").seed(scale=scale, progress=self._progress)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"Demo logins (password: {settings.PORTAL_DEMO_PASSWORD}):")
         for username, role in DEMO_LOGINS:
