@@ -1,0 +1,218 @@
+"""API views of the listening app: pain points with their workflow actions, evaluations and
+listening sessions. Every action calls the same service as the pages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from partnership.api.base import PortalModelViewSet
+from partnership.roles import is_integration_client, is_it_staff
+
+from .. import services
+from ..choices import Source
+from ..models import ListeningSession, PainPoint
+from ..selectors import evaluation_of, listening_session_annotate, pain_point_annotate, pain_point_prefetch_detail
+from .filters import ListeningSessionFilter, PainPointFilter
+from .serializers import (
+    EvaluationSerializer,
+    EvaluationWriteSerializer,
+    ListeningSessionSerializer,
+    PainPointDeclineSerializer,
+    PainPointDetailSerializer,
+    PainPointMergeSerializer,
+    PainPointNoteSerializer,
+    PainPointSerializer,
+)
+
+STATUS_DENIED = "Only IT staff can change the status of a pain point."
+
+
+class PainPointViewSet(PortalModelViewSet):
+    """Pain points raised by the business. Business managers create, vote and read; IT staff
+    also edit and move them through the workflow with the actions below."""
+
+    queryset = PainPoint.objects.all()
+    serializer_class = PainPointSerializer
+    filterset_class = PainPointFilter
+    search_fields = ["title", "description", "external_ref"]
+    ordering_fields = ["created_at", "updated_at", "severity", "vote_count", "ack_due_on", "status_changed_at"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = pain_point_annotate(super().get_queryset(), user=self.request.user)
+        if self.action == "retrieve":
+            queryset = pain_point_prefetch_detail(queryset, user=self.request.user)
+        return queryset
+
+    def get_serializer_class(self):
+        return PainPointDetailSerializer if self.action == "retrieve" else PainPointSerializer
+
+    def _fresh(self, pain_point):
+        return Response(PainPointSerializer(self.get_queryset().get(pk=pain_point.pk), context=self.get_serializer_context()).data)
+
+    def _require_it(self):
+        if not services.can_change_status(self.request.user):
+            raise PermissionDenied(STATUS_DENIED)
+
+    @extend_schema(request=PainPointSerializer, responses={201: PainPointSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "source" not in data and is_integration_client(request.user):
+            data["source"] = Source.TICKETING
+        pain_point = services.pain_point_create(submitted_by=request.user, **data)
+        response = self._fresh(pain_point)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def partial_update(self, request, *args, **kwargs):
+        if not is_it_staff(request.user):
+            raise PermissionDenied("Only IT staff can edit a pain point.")
+        pain_point = self.get_object()
+        serializer = self.get_serializer(pain_point, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.pain_point_update(pain_point=pain_point, actor=request.user, **serializer.validated_data)
+        return self._fresh(pain_point)
+
+    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        self._require_it()
+        note = _valid(PainPointNoteSerializer, request)["note"]
+        return self._fresh(services.pain_point_acknowledge(pain_point=self.get_object(), actor=request.user, note=note))
+
+    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"], url_path="start-analysis")
+    def start_analysis(self, request, pk=None):
+        self._require_it()
+        note = _valid(PainPointNoteSerializer, request)["note"]
+        return self._fresh(
+            services.pain_point_start_analysis(pain_point=self.get_object(), actor=request.user, note=note)
+        )
+
+    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        """Needs an evaluation with a recommended option (400 on `evaluation` otherwise)."""
+        self._require_it()
+        note = _valid(PainPointNoteSerializer, request)["note"]
+        return self._fresh(services.pain_point_plan(pain_point=self.get_object(), actor=request.user, note=note))
+
+    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        self._require_it()
+        note = _valid(PainPointNoteSerializer, request)["note"]
+        return self._fresh(services.pain_point_resolve(pain_point=self.get_object(), actor=request.user, note=note))
+
+    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        self._require_it()
+        note = _valid(PainPointNoteSerializer, request)["note"]
+        return self._fresh(services.pain_point_close(pain_point=self.get_object(), actor=request.user, note=note))
+
+    @extend_schema(request=PainPointDeclineSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """A reason is required; the submitter reads it."""
+        self._require_it()
+        reason = _valid(PainPointDeclineSerializer, request)["reason"]
+        return self._fresh(services.pain_point_decline(pain_point=self.get_object(), actor=request.user, reason=reason))
+
+    @extend_schema(request=PainPointMergeSerializer, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Merge into `target`: votes and watchers move there; this one becomes read-only."""
+        self._require_it()
+        pain_point = self.get_object()
+        data = _valid(PainPointMergeSerializer, request, context=self.get_serializer_context())
+        services.pain_point_merge(pain_point=pain_point, target=data["target"], actor=request.user, note=data["note"])
+        return self._fresh(pain_point)
+
+    @extend_schema(request=None, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def vote(self, request, pk=None):
+        """Say "me too". Refused (400 on `vote`) twice, on your own, or on a pain point that is not open."""
+        pain_point = self.get_object()
+        services.pain_point_vote(pain_point=pain_point, user=request.user)
+        return self._fresh(pain_point)
+
+    @extend_schema(request=None, responses=PainPointSerializer)
+    @action(detail=True, methods=["post"])
+    def unvote(self, request, pk=None):
+        pain_point = self.get_object()
+        services.pain_point_unvote(pain_point=pain_point, user=request.user)
+        return self._fresh(pain_point)
+
+    @extend_schema(methods=["GET"], request=None, responses=EvaluationSerializer)
+    @extend_schema(methods=["PUT", "POST"], request=EvaluationWriteSerializer, responses=EvaluationSerializer)
+    @action(
+        detail=True,
+        methods=["get", "put", "post"],
+        url_path="evaluation",
+        http_method_names=["get", "put", "post", "head", "options"],
+    )
+    def evaluation(self, request, pk=None):
+        """IT's evaluation: options with pros, cons, rough cost and risk, the recommended one and
+        the plan. PUT or POST replaces it (IT staff only)."""
+        pain_point = self.get_object()
+        if request.method in ("PUT", "POST"):
+            if not is_it_staff(request.user):
+                raise PermissionDenied("Only IT staff can evaluate a pain point.")
+            data = _valid(EvaluationWriteSerializer, request)
+            services.evaluation_save(pain_point=pain_point, actor=request.user, **data)
+        evaluation = evaluation_of(pain_point.__class__.objects.select_related("evaluation").get(pk=pain_point.pk))
+        if evaluation is None:
+            raise NotFound("This pain point has no evaluation yet.")
+        return Response(EvaluationSerializer(evaluation).data)
+
+
+def _valid(serializer_class, request, **kwargs):
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ListeningSessionViewSet(PortalModelViewSet):
+    """Where IT listened to the business. IT staff record them; the business sees its own."""
+
+    queryset = ListeningSession.objects.all()
+    serializer_class = ListeningSessionSerializer
+    filterset_class = ListeningSessionFilter
+    search_fields = ["title", "notes"]
+    ordering_fields = ["held_on", "created_at"]
+    ordering = ["-held_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return listening_session_annotate(super().get_queryset(), user=self.request.user)
+
+    def _require_it(self):
+        if not is_it_staff(self.request.user):
+            raise PermissionDenied("Only IT staff can record listening sessions.")
+
+    def _fresh(self, session, **kwargs):
+        return Response(
+            ListeningSessionSerializer(self.get_queryset().get(pk=session.pk), context=self.get_serializer_context()).data,
+            **kwargs,
+        )
+
+    def create(self, request, *args, **kwargs):
+        self._require_it()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.listening_session_create(actor=request.user, **serializer.validated_data)
+        return self._fresh(session, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        self._require_it()
+        session = self.get_object()
+        serializer = self.get_serializer(session, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.listening_session_update(session=session, actor=request.user, **serializer.validated_data)
+        return self._fresh(session)
