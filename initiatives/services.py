@@ -1,1 +1,770 @@
-"""Writes of the initiatives app: atomic functions named <entity>_<action>(*, ...)."""
+"""Writes of the initiatives app: atomic functions named <entity>_<action>(*, ...).
+
+Pages, the API and demo data change initiatives only through these functions, so each rule
+lives here once. A refusal raises `ValidationError({"field": "message"})` before anything is
+written; an actor without the right role gets `PermissionDenied`.
+
+Who does what:
+- IT staff (and the CIO) create, edit, propose and evaluate initiatives, record risks,
+  milestones and expected benefits, start, deliver and cancel;
+- the business sponsor comments, confirms the business case, may accept the risk of failure,
+  adds expected benefits and may record the benefits review;
+- the CIO approves, rejects and accepts the risk of failure.
+Approving an initiative plans its linked pain points through the listening app's service.
+
+Outbound webhook events (queued after the commit, for subscribers who may see the initiative):
+`initiative.approved` when the CIO approves, `initiative.delivered` when IT delivers.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from listening.models import PainPoint
+from listening.services import pain_point_mark_planned
+from partnership.integrations.events import absolute_url, emit
+from partnership.roles import is_business_manager, is_cio, is_it_staff
+from partnership.services import notify
+
+from .choices import (
+    FINAL_STATUSES,
+    KIND_OF_STATUS,
+    TRANSITIONS,
+    UNDECIDED_STATUSES,
+    AcceptedAs,
+    DecisionKind,
+    InitiativeStatus,
+    Origin,
+)
+from .models import Benefit, DecisionRecord, Initiative, InitiativeComment, Milestone, Risk, RiskAcceptance
+
+# The fields IT may set when creating or editing (the status changes only by transitions).
+EDITABLE_FIELDS = (
+    "title",
+    "problem",
+    "proposal",
+    "alternative_considered",
+    "origin",
+    "sponsor",
+    "it_owner",
+    "business_units",
+    "pain_points",
+    "one_off_cost",
+    "yearly_running_cost",
+    "fte",
+    "start_date",
+    "target_date",
+)
+M2M_FIELDS = ("business_units", "pain_points")
+# A change of any of these after the sponsor confirmed the business case asks for a new confirmation.
+BUSINESS_CASE_FIELDS = ("problem", "proposal", "one_off_cost", "yearly_running_cost", "fte", "target_date")
+
+_VERBS = {
+    InitiativeStatus.PROPOSED: "propose",
+    InitiativeStatus.EVALUATING: "start the evaluation of",
+    InitiativeStatus.APPROVED: "approve",
+    InitiativeStatus.REJECTED: "reject",
+    InitiativeStatus.IN_PROGRESS: "start",
+    InitiativeStatus.DELIVERED: "deliver",
+    InitiativeStatus.BENEFITS_REVIEWED: "review the benefits of",
+    InitiativeStatus.CANCELLED: "cancel",
+}
+
+
+# --- Who may do what (pages hide buttons with the same functions) ----------------------------
+
+
+def can_manage(user) -> bool:
+    """IT staff and the CIO create, edit and run initiatives."""
+    return is_it_staff(user)
+
+
+def can_decide(user) -> bool:
+    """Only the CIO approves and rejects."""
+    return is_cio(user)
+
+
+def is_sponsor(user, initiative: Initiative) -> bool:
+    return bool(getattr(user, "pk", None)) and initiative.sponsor_id == user.pk
+
+
+def can_accept_risk(user, initiative: Initiative) -> bool:
+    """The CIO or the initiative's business sponsor accepts the risk of failure."""
+    return is_cio(user) or is_sponsor(user, initiative)
+
+
+def can_review_benefits(user, initiative: Initiative) -> bool:
+    return is_it_staff(user) or is_sponsor(user, initiative)
+
+
+def can_add_benefit(user, initiative: Initiative) -> bool:
+    return is_it_staff(user) or is_sponsor(user, initiative)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _lock(initiative: Initiative) -> Initiative:
+    """Reload the initiative under a row lock, so that two concurrent transitions serialise."""
+    initiative.refresh_from_db(from_queryset=Initiative.objects.select_for_update())
+    initiative._audit_loaded = {f.attname: getattr(initiative, f.attname) for f in initiative._meta.concrete_fields}
+    return initiative
+
+
+def _status_label(status: str) -> str:
+    return InitiativeStatus(status).label.lower()
+
+
+def _check_transition(initiative: Initiative, to_status: str) -> None:
+    if to_status in TRANSITIONS[initiative.status]:
+        return
+    current = _status_label(initiative.status)
+    if to_status == InitiativeStatus.DELIVERED and initiative.status in UNDECIDED_STATUSES:
+        raise ValidationError(
+            {"status": f"Cannot deliver an initiative that is {current}: it must be approved and started first."}
+        )
+    allowed_from = [
+        _status_label(status) for status, targets in TRANSITIONS.items() if to_status in targets
+    ]
+    raise ValidationError(
+        {
+            "status": (
+                f"Cannot {_VERBS[to_status]} an initiative that is {current}: "
+                f"only {' or '.join(allowed_from)} ones can be."
+            )
+        }
+    )
+
+
+def _require_not_final(initiative: Initiative, what: str) -> None:
+    if initiative.status in FINAL_STATUSES:
+        raise ValidationError(
+            {"status": f"The initiative is {_status_label(initiative.status)}: {what} is closed."}
+        )
+
+
+def _record(initiative: Initiative, *, kind: str, actor, note: str = "", from_status="", to_status="") -> DecisionRecord:
+    record = DecisionRecord(
+        initiative=initiative,
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+    record.save()
+    return record
+
+
+def _people(initiative: Initiative, *, exclude=None) -> list:
+    """The sponsor and the IT owner, without the person who caused the change."""
+    people = [initiative.sponsor, initiative.it_owner]
+    return [p for p in people if p is not None and (exclude is None or p.pk != getattr(exclude, "pk", None))]
+
+
+def _notify(initiative: Initiative, *, kind: str, title: str, body: str = "", actor=None, recipients=None) -> None:
+    notify(
+        recipients=_people(initiative, exclude=actor) if recipients is None else recipients,
+        kind=f"initiative.{kind}",
+        title=f"{title}: {initiative.title}",
+        body=body,
+        url=initiative.get_absolute_url(),
+        target=initiative,
+    )
+
+
+def _change_status(initiative: Initiative, *, to_status: str, actor, note: str = "", **fields) -> Initiative:
+    """Move the initiative, write its decision record and tell the sponsor and the owner."""
+    from_status = initiative.status
+    initiative.status = to_status
+    initiative.status_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(initiative, name, value)
+    initiative.full_clean()
+    initiative.save()
+    _record(
+        initiative, kind=KIND_OF_STATUS[to_status], actor=actor, note=note, from_status=from_status, to_status=to_status
+    )
+    _notify(initiative, kind=to_status, title=f"Initiative {_status_label(to_status)}", body=note, actor=actor)
+    return initiative
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def initiative_payload(initiative: Initiative, *, previous_status: str) -> dict:
+    """The `data` of the initiative.approved and initiative.delivered webhook events (JSON-safe).
+
+    Linked pain points are left out: a subscriber who sees the initiative may not see them all.
+    """
+    return {
+        "id": initiative.pk,
+        "title": initiative.title,
+        "status": initiative.status,
+        "previous_status": previous_status,
+        "origin": initiative.origin,
+        "business_units": sorted(initiative.business_units.values_list("slug", flat=True)),
+        "sponsor": initiative.sponsor.get_username() if initiative.sponsor else None,
+        "it_owner": initiative.it_owner.get_username() if initiative.it_owner else None,
+        "one_off_cost": str(initiative.one_off_cost),
+        "yearly_running_cost": str(initiative.yearly_running_cost),
+        "currency": settings.PORTAL_CURRENCY,
+        "fte": str(initiative.fte),
+        "start_date": _iso(initiative.start_date),
+        "target_date": _iso(initiative.target_date),
+        "decided_at": _iso(initiative.decided_at),
+        "delivered_on": _iso(initiative.delivered_on),
+        "delivered_on_time": initiative.delivered_on_time,
+        "url": absolute_url(initiative),
+    }
+
+
+def _emit(event: str, initiative: Initiative, *, previous_status: str) -> None:
+    """Queue the outbound webhook (inside the service's transaction: it commits with the change)."""
+    emit(event, initiative_payload(initiative, previous_status=previous_status), target=initiative)
+
+
+def highest_risk_score(initiative: Initiative) -> int | None:
+    return initiative.risks.aggregate(top=Max("score"))["top"]
+
+
+def missing_risk_acceptance(initiative: Initiative) -> int | None:
+    """The highest risk score when approval needs an acceptance that is not there yet, else None.
+
+    A risk at or above INITIATIVES_RISK_ACCEPTANCE_THRESHOLD needs an acceptance that covered a
+    score at least as high (an acceptance given before a worse risk was added does not count).
+    """
+    top = highest_risk_score(initiative)
+    if top is None or top < settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD:
+        return None
+    covered = initiative.risk_acceptances.aggregate(top=Max("highest_score"))["top"]
+    if covered is not None and covered >= top:
+        return None
+    return top
+
+
+def _check_people(*, sponsor, it_owner) -> None:
+    errors = {}
+    if sponsor is not None and not is_business_manager(sponsor):
+        errors["sponsor"] = "The sponsor is a business manager."
+    if it_owner is not None and not is_it_staff(it_owner):
+        errors["it_owner"] = "The IT owner is a member of IT staff or the CIO."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_money(values: dict) -> None:
+    errors = {}
+    for name in ("one_off_cost", "yearly_running_cost", "fte"):
+        value = values.get(name)
+        if value is not None and Decimal(str(value)) < 0:
+            errors[name] = "Cannot be negative."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _default_units(*, sponsor, pain_points) -> list:
+    units = {p.business_unit_id: p.business_unit for p in pain_points}
+    if sponsor is not None and sponsor.business_unit_id:
+        units.setdefault(sponsor.business_unit_id, sponsor.business_unit)
+    return list(units.values())
+
+
+# --- Creating and editing -------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    actor,
+    title: str,
+    problem: str,
+    proposal: str,
+    origin: str = Origin.IT_PROPOSED,
+    alternative_considered: str = "",
+    sponsor=None,
+    it_owner=None,
+    business_units=(),
+    pain_points=(),
+    one_off_cost: Decimal | int | str = Decimal("0"),
+    yearly_running_cost: Decimal | int | str = Decimal("0"),
+    fte: Decimal | int | str = Decimal("0"),
+    start_date=None,
+    target_date=None,
+    propose: bool = False,
+) -> Initiative:
+    """IT records an initiative as an idea (or proposes it right away with `propose=True`).
+
+    The business units default to those of the linked pain points and the sponsor's unit.
+    """
+    _require(can_manage(actor), "Only IT staff can create initiatives.")
+    pain_points = list(pain_points or [])
+    business_units = list(business_units or []) or _default_units(sponsor=sponsor, pain_points=pain_points)
+    it_owner = it_owner or actor
+    _check_people(sponsor=sponsor, it_owner=it_owner)
+    values = {"one_off_cost": one_off_cost, "yearly_running_cost": yearly_running_cost, "fte": fte}
+    _check_money(values)
+    if origin == Origin.PAIN_POINTS and not pain_points:
+        raise ValidationError({"pain_points": "An initiative from pain points links at least one pain point."})
+    now = timezone.now()
+    initiative = Initiative(
+        title=(title or "").strip(),
+        problem=(problem or "").strip(),
+        proposal=(proposal or "").strip(),
+        alternative_considered=(alternative_considered or "").strip(),
+        origin=origin,
+        sponsor=sponsor,
+        it_owner=it_owner,
+        one_off_cost=Decimal(str(one_off_cost or 0)),
+        yearly_running_cost=Decimal(str(yearly_running_cost or 0)),
+        fte=Decimal(str(fte or 0)),
+        start_date=start_date,
+        target_date=target_date,
+        status=InitiativeStatus.IDEA,
+        status_changed_at=now,
+        created_by=actor,
+    )
+    initiative.full_clean()
+    initiative.save()
+    initiative.business_units.set(business_units)
+    initiative.pain_points.set(pain_points)
+    _record(initiative, kind=DecisionKind.CREATED, actor=actor, to_status=InitiativeStatus.IDEA)
+    if propose:
+        initiative_propose(initiative=initiative, actor=actor)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, initiative: Initiative, actor, **changes) -> Initiative:
+    """IT edits an initiative. A change of the business case after the sponsor confirmed it
+    withdraws the confirmation (the sponsor is told and confirms again)."""
+    _require(can_manage(actor), "Only IT staff can edit initiatives.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    _lock(initiative)
+    _require_not_final(initiative, "editing")
+    _check_people(
+        sponsor=changes.get("sponsor", initiative.sponsor), it_owner=changes.get("it_owner", initiative.it_owner)
+    )
+    _check_money(changes)
+    m2m = {name: list(changes.pop(name)) for name in M2M_FIELDS if name in changes}
+    origin = changes.get("origin", initiative.origin)
+    pain_points = m2m["pain_points"] if "pain_points" in m2m else list(initiative.pain_points.all())
+    if origin == Origin.PAIN_POINTS and not pain_points:
+        raise ValidationError({"pain_points": "An initiative from pain points links at least one pain point."})
+    original = {name: getattr(initiative, name) for name in changes}
+    for name, value in changes.items():
+        if name in ("one_off_cost", "yearly_running_cost", "fte") and value is not None:
+            value = Decimal(str(value))
+        setattr(initiative, name, value)
+    try:
+        initiative.full_clean()
+    except ValidationError:
+        for name, value in original.items():
+            setattr(initiative, name, value)
+        raise
+    changed_case = [name for name in BUSINESS_CASE_FIELDS if name in original and original[name] != getattr(initiative, name)]
+    withdraw = initiative.business_case_confirmed and initiative.is_undecided and changed_case
+    if withdraw:
+        initiative.business_case_confirmed_at = None
+        initiative.business_case_confirmed_by = None
+    initiative.save()
+    for name, values in m2m.items():
+        getattr(initiative, name).set(values)
+    if withdraw:
+        labels = ", ".join(Initiative._meta.get_field(n).verbose_name for n in changed_case)
+        _record(initiative, kind=DecisionKind.BUSINESS_CASE_CHANGED, actor=actor, note=f"Changed: {labels}.")
+        _notify(
+            initiative,
+            kind="business_case_changed",
+            title="Please confirm the business case again",
+            body=f"IT changed {labels} after you confirmed the business case.",
+            actor=actor,
+            recipients=[initiative.sponsor],
+        )
+    return initiative
+
+
+# --- The workflow -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_propose(*, initiative: Initiative, actor, note: str = "") -> Initiative:
+    """IT puts the initiative up for a decision: it needs a sponsor and a target date."""
+    _require(can_manage(actor), "Only IT staff can propose initiatives.")
+    _lock(initiative)
+    _check_transition(initiative, InitiativeStatus.PROPOSED)
+    errors = {}
+    if initiative.sponsor_id is None:
+        errors["sponsor"] = "Name a business sponsor before proposing: the sponsor confirms the business case."
+    if initiative.target_date is None:
+        errors["target_date"] = "Set a target date before proposing."
+    if initiative.origin == Origin.PAIN_POINTS and not initiative.pain_points.exists():
+        errors["pain_points"] = "An initiative from pain points links at least one pain point."
+    if errors:
+        raise ValidationError(errors)
+    return _change_status(
+        initiative, to_status=InitiativeStatus.PROPOSED, actor=actor, note=note, proposed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def initiative_evaluate(*, initiative: Initiative, actor, note: str = "") -> Initiative:
+    """IT starts the evaluation: costs, risks, the alternative, the schedule."""
+    _require(can_manage(actor), "Only IT staff can evaluate initiatives.")
+    _lock(initiative)
+    _check_transition(initiative, InitiativeStatus.EVALUATING)
+    return _change_status(initiative, to_status=InitiativeStatus.EVALUATING, actor=actor, note=note)
+
+
+@transaction.atomic
+def initiative_accept_risk(*, initiative: Initiative, actor, statement: str) -> RiskAcceptance:
+    """The CIO or the sponsor accepts the risk of failure, in their own words."""
+    _require(can_accept_risk(actor, initiative), "Only the CIO or the initiative's sponsor can accept its risk.")
+    _lock(initiative)
+    if not initiative.is_undecided:
+        raise ValidationError(
+            {"status": f"The initiative is {_status_label(initiative.status)}: risk is accepted before the decision."}
+        )
+    statement = (statement or "").strip()
+    if not statement:
+        raise ValidationError({"statement": "Write the statement: which risk you accept, and why it is worth it."})
+    top = highest_risk_score(initiative)
+    if top is None:
+        raise ValidationError({"risks": "Record the risks first: there is no risk to accept yet."})
+    acceptance = RiskAcceptance(
+        initiative=initiative,
+        accepted_by=actor,
+        accepted_as=AcceptedAs.CIO if is_cio(actor) and not is_sponsor(actor, initiative) else AcceptedAs.SPONSOR,
+        accepted_at=timezone.now(),
+        statement=statement,
+        highest_score=top,
+    )
+    acceptance.full_clean()
+    acceptance.save()
+    _record(
+        initiative,
+        kind=DecisionKind.RISK_ACCEPTED,
+        actor=actor,
+        note=f"As {acceptance.get_accepted_as_display()}, up to risk score {top}: {statement}",
+    )
+    _notify(initiative, kind="risk_accepted", title="Risk of failure accepted", body=statement, actor=actor)
+    return acceptance
+
+
+@transaction.atomic
+def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Initiative:
+    """The CIO says "YES". A risk at or above the threshold needs an acceptance first. The
+    linked pain points are planned through the listening app's service."""
+    _require(can_decide(actor), "Only the CIO can approve initiatives.")
+    _lock(initiative)
+    _check_transition(initiative, InitiativeStatus.APPROVED)
+    top = missing_risk_acceptance(initiative)
+    if top is not None:
+        raise ValidationError(
+            {
+                "risk_acceptance": (
+                    f"A risk scores {top} (the threshold is {settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD}): "
+                    "the CIO or the sponsor must accept the risk of failure before approval."
+                )
+            }
+        )
+    now = timezone.now()
+    previous_status = initiative.status
+    _change_status(initiative, to_status=InitiativeStatus.APPROVED, actor=actor, note=note, decided_at=now)
+    plan_note = f"Planned by the approved initiative “{initiative.title}”."
+    # A fresh query, never a prefetched (possibly narrowed) list: every linked pain point is planned.
+    for pain_point in PainPoint.objects.filter(initiatives=initiative).order_by("pk"):
+        pain_point_mark_planned(pain_point=pain_point, actor=actor, note=plan_note)
+    _emit("initiative.approved", initiative, previous_status=previous_status)
+    return initiative
+
+
+@transaction.atomic
+def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiative:
+    """The CIO says no, and why: the sponsor and the owner read the reason."""
+    _require(can_decide(actor), "Only the CIO can reject initiatives.")
+    _lock(initiative)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the initiative is rejected: the sponsor and the owner will read it."})
+    _check_transition(initiative, InitiativeStatus.REJECTED)
+    return _change_status(
+        initiative,
+        to_status=InitiativeStatus.REJECTED,
+        actor=actor,
+        note=reason,
+        decided_at=timezone.now(),
+        closing_reason=reason,
+    )
+
+
+@transaction.atomic
+def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initiative:
+    """IT starts the work of an approved initiative; the start date defaults to today."""
+    _require(can_manage(actor), "Only IT staff can start initiatives.")
+    _lock(initiative)
+    _check_transition(initiative, InitiativeStatus.IN_PROGRESS)
+    start = initiative.start_date or timezone.localdate()
+    if initiative.target_date and initiative.target_date < start:
+        raise ValidationError({"target_date": "The target date is before today's start: move the target date first."})
+    return _change_status(initiative, to_status=InitiativeStatus.IN_PROGRESS, actor=actor, note=note, start_date=start)
+
+
+@transaction.atomic
+def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note: str = "") -> Initiative:
+    """IT delivers an initiative in progress (on `delivered_on`, today by default)."""
+    _require(can_manage(actor), "Only IT staff can deliver initiatives.")
+    _lock(initiative)
+    _check_transition(initiative, InitiativeStatus.DELIVERED)
+    delivered_on = delivered_on or timezone.localdate()
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
+    if initiative.start_date and delivered_on < initiative.start_date:
+        raise ValidationError({"delivered_on": "It cannot be delivered before it started."})
+    previous_status = initiative.status
+    _change_status(initiative, to_status=InitiativeStatus.DELIVERED, actor=actor, note=note, delivered_on=delivered_on)
+    _emit("initiative.delivered", initiative, previous_status=previous_status)
+    return initiative
+
+
+@transaction.atomic
+def initiative_review_benefits(*, initiative: Initiative, actor, realised: list[dict], summary: str = "") -> Initiative:
+    """After delivery: what each expected benefit became. `realised` is a list of
+    {"benefit": <id>, "realised": "text", "realised_amount": Decimal or None}, one per expected benefit."""
+    _require(can_review_benefits(actor, initiative), "Only IT staff or the sponsor can review the benefits.")
+    _lock(initiative)
+    _check_transition(initiative, InitiativeStatus.BENEFITS_REVIEWED)
+    benefits = {b.pk: b for b in initiative.benefits.all()}
+    given = {}
+    for row in realised or []:
+        benefit_id = getattr(row.get("benefit"), "pk", row.get("benefit"))
+        if benefit_id not in benefits:
+            raise ValidationError({"realised": f"Benefit #{benefit_id} is not one of this initiative's."})
+        given[benefit_id] = row
+    summary = (summary or "").strip()
+    if not benefits and not summary:
+        raise ValidationError({"summary": "No benefit was expected: say in the summary what the initiative brought."})
+    missing = [b.description[:60] for pk, b in benefits.items() if not (given.get(pk, {}).get("realised") or "").strip()]
+    if missing:
+        raise ValidationError({"realised": f"Say what was realised for each expected benefit; missing: {'; '.join(missing)}."})
+    now = timezone.now()
+    for pk, benefit in benefits.items():
+        row = given[pk]
+        amount = row.get("realised_amount")
+        if amount is not None and amount != "" and Decimal(str(amount)) < 0:
+            raise ValidationError({"realised_amount": "A realised amount cannot be negative."})
+        benefit.realised = row["realised"].strip()
+        benefit.realised_amount = None if amount in (None, "") else Decimal(str(amount))
+        benefit.reviewed_at = now
+        benefit.full_clean()
+        benefit.save()
+    return _change_status(
+        initiative,
+        to_status=InitiativeStatus.BENEFITS_REVIEWED,
+        actor=actor,
+        note=summary,
+        benefits_review_summary=summary,
+    )
+
+
+@transaction.atomic
+def initiative_cancel(*, initiative: Initiative, actor, reason: str) -> Initiative:
+    """IT stops an initiative before delivery; a reason is required."""
+    _require(can_manage(actor), "Only IT staff can cancel initiatives.")
+    _lock(initiative)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the initiative is cancelled: the sponsor and the owner will read it."})
+    _check_transition(initiative, InitiativeStatus.CANCELLED)
+    return _change_status(
+        initiative, to_status=InitiativeStatus.CANCELLED, actor=actor, note=reason, closing_reason=reason
+    )
+
+
+# --- The sponsor -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_confirm_business_case(*, initiative: Initiative, actor, note: str = "") -> Initiative:
+    """The sponsor confirms the business case (problem, proposal, costs, schedule) before the decision."""
+    _require(is_sponsor(actor, initiative), "Only the initiative's sponsor can confirm its business case.")
+    _lock(initiative)
+    if not initiative.is_undecided:
+        raise ValidationError(
+            {"status": f"The initiative is {_status_label(initiative.status)}: the business case is confirmed before the decision."}
+        )
+    if initiative.business_case_confirmed:
+        raise ValidationError({"business_case": "You already confirmed this business case."})
+    initiative.business_case_confirmed_at = timezone.now()
+    initiative.business_case_confirmed_by = actor
+    initiative.save()
+    _record(initiative, kind=DecisionKind.BUSINESS_CASE_CONFIRMED, actor=actor, note=note.strip())
+    _notify(initiative, kind="business_case_confirmed", title="Business case confirmed", body=note, actor=actor)
+    return initiative
+
+
+@transaction.atomic
+def comment_add(*, initiative: Initiative, author, body: str) -> InitiativeComment:
+    """Anyone who sees the initiative may comment; the sponsor and the owner are told."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write something first."})
+    comment = InitiativeComment(initiative=initiative, author=author, body=body)
+    comment.full_clean()
+    comment.save()
+    _notify(initiative, kind="comment", title=f"{author} commented", body=body[:500], actor=author)
+    return comment
+
+
+# --- Risks, milestones, benefits ---------------------------------------------------------------
+
+
+def _check_scale(values: dict) -> None:
+    errors = {}
+    for name in ("probability", "impact"):
+        if name not in values:
+            continue
+        value = values[name]
+        try:
+            ok = value is not None and 1 <= int(value) <= 5 and int(value) == value
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            errors[name] = f"The {name} goes from 1 to 5."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_and_save(obj, original: dict | None = None):
+    try:
+        obj.full_clean()
+    except ValidationError:
+        for name, value in (original or {}).items():
+            setattr(obj, name, value)
+        raise
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def risk_add(*, initiative: Initiative, actor, description: str, probability: int, impact: int, mitigation: str = "", owner=None) -> Risk:
+    _require(can_manage(actor), "Only IT staff can record risks.")
+    _check_scale({"probability": probability, "impact": impact})
+    _lock(initiative)
+    _require_not_final(initiative, "the risk register")
+    risk = Risk(
+        initiative=initiative,
+        description=(description or "").strip(),
+        probability=probability,
+        impact=impact,
+        mitigation=(mitigation or "").strip(),
+        owner=owner,
+    )
+    return _clean_and_save(risk)
+
+
+RISK_FIELDS = ("description", "probability", "impact", "mitigation", "owner")
+
+
+@transaction.atomic
+def risk_update(*, risk: Risk, actor, **changes) -> Risk:
+    _require(can_manage(actor), "Only IT staff can change risks.")
+    unknown = set(changes) - set(RISK_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    _check_scale(changes)
+    _require_not_final(_lock(risk.initiative), "the risk register")
+    original = {name: getattr(risk, name) for name in changes}
+    for name, value in changes.items():
+        setattr(risk, name, value)
+    return _clean_and_save(risk, original)
+
+
+@transaction.atomic
+def risk_delete(*, risk: Risk, actor) -> None:
+    _require(can_manage(actor), "Only IT staff can remove risks.")
+    _require_not_final(_lock(risk.initiative), "the risk register")
+    risk.delete()
+
+
+@transaction.atomic
+def milestone_add(*, initiative: Initiative, actor, title: str, due_on) -> Milestone:
+    _require(can_manage(actor), "Only IT staff can plan milestones.")
+    _lock(initiative)
+    _require_not_final(initiative, "planning")
+    if due_on is None:
+        raise ValidationError({"due_on": "Give the milestone a due date."})
+    return _clean_and_save(Milestone(initiative=initiative, title=(title or "").strip(), due_on=due_on))
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, actor, **changes) -> Milestone:
+    _require(can_manage(actor), "Only IT staff can change milestones.")
+    unknown = set(changes) - {"title", "due_on"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    _require_not_final(_lock(milestone.initiative), "planning")
+    original = {name: getattr(milestone, name) for name in changes}
+    for name, value in changes.items():
+        setattr(milestone, name, value)
+    return _clean_and_save(milestone, original)
+
+
+@transaction.atomic
+def milestone_mark_done(*, milestone: Milestone, actor, done_on=None) -> Milestone:
+    _require(can_manage(actor), "Only IT staff can complete milestones.")
+    _require_not_final(_lock(milestone.initiative), "planning")
+    if milestone.done_on is not None:
+        raise ValidationError({"done_on": "This milestone is already done."})
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "A milestone cannot be done in the future."})
+    milestone.done_on = done_on
+    return _clean_and_save(milestone)
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, actor) -> None:
+    _require(can_manage(actor), "Only IT staff can remove milestones.")
+    _require_not_final(_lock(milestone.initiative), "planning")
+    milestone.delete()
+
+
+@transaction.atomic
+def benefit_add(*, initiative: Initiative, actor, description: str, expected_amount=None) -> Benefit:
+    """IT or the sponsor records a benefit expected of the initiative (before delivery)."""
+    _require(can_add_benefit(actor, initiative), "Only IT staff or the sponsor can record expected benefits.")
+    _lock(initiative)
+    if not initiative.is_open:
+        raise ValidationError(
+            {"status": f"The initiative is {_status_label(initiative.status)}: expected benefits are set before delivery."}
+        )
+    if expected_amount not in (None, "") and Decimal(str(expected_amount)) < 0:
+        raise ValidationError({"expected_amount": "An expected amount cannot be negative."})
+    benefit = Benefit(
+        initiative=initiative,
+        description=(description or "").strip(),
+        expected_amount=None if expected_amount in (None, "") else Decimal(str(expected_amount)),
+    )
+    return _clean_and_save(benefit)
+
+
+@transaction.atomic
+def benefit_delete(*, benefit: Benefit, actor) -> None:
+    _require(can_add_benefit(actor, benefit.initiative), "Only IT staff or the sponsor can remove expected benefits.")
+    if not _lock(benefit.initiative).is_open:
+        raise ValidationError({"status": "Expected benefits are set before delivery."})
+    benefit.delete()

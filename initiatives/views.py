@@ -1,9 +1,544 @@
-"""Pages of the initiatives app."""
+"""Pages of the initiatives app. Views read through selectors and write through services."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from partnership.models import BusinessUnit
+from partnership.roles import Role
+from partnership.score import Window
+
+from . import selectors, services
+from .api.filters import InitiativeFilter
+from .choices import TRANSITIONS, InitiativeStatus, Origin
+from .forms import (
+    BenefitForm,
+    BenefitsReviewForm,
+    CommentForm,
+    DeliverForm,
+    InitiativeForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    NoteForm,
+    ReasonForm,
+    RiskAcceptanceForm,
+    RiskForm,
+)
+from .models import Benefit, Initiative, Milestone, Risk
+
+PAGE_SIZE = 25
+HIDDEN_FILTERS = (
+    "origin",
+    "sponsor",
+    "pain_point",
+    "proposed_after",
+    "proposed_before",
+    "decided_after",
+    "decided_before",
+    "delivered_after",
+    "delivered_before",
+    "window",
+)
+WINDOWS = (30, 90, 180, 365)
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "target": ("target_date", "id"),
+    "risk": ("-top_risk", "-created_at", "-id"),
+    "cost": ("-one_off_cost", "-id"),
+    "title": ("title", "id"),
+}
+
+# Page actions: url name part -> (the status it leads to, the form, a button label, who may).
+ACTIONS = {
+    "propose": (InitiativeStatus.PROPOSED, NoteForm, "Propose for a decision", "it"),
+    "evaluate": (InitiativeStatus.EVALUATING, NoteForm, "Start the evaluation", "it"),
+    "approve": (InitiativeStatus.APPROVED, NoteForm, "Approve: say “YES”", "cio"),
+    "reject": (InitiativeStatus.REJECTED, ReasonForm, "Reject", "cio"),
+    "start": (InitiativeStatus.IN_PROGRESS, NoteForm, "Start the work", "it"),
+    "deliver": (InitiativeStatus.DELIVERED, DeliverForm, "Mark delivered", "it"),
+    "cancel": (InitiativeStatus.CANCELLED, ReasonForm, "Cancel the initiative", "it"),
+}
+
+
+def _may(user, who: str) -> bool:
+    return services.can_decide(user) if who == "cio" else services.can_manage(user)
+
+
+def _require_manage(user, what: str = "do this"):
+    if not services.can_manage(user):
+        raise PermissionDenied(f"Only IT staff can {what}.")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's refusal on the form field it names, or on the form itself."""
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _visible(user, pk, queryset=None) -> Initiative:
+    return get_object_or_404(queryset if queryset is not None else Initiative.objects.for_user(user), pk=pk)
+
+
+def _window(request) -> Window:
+    try:
+        days = int(request.GET.get("window", settings.INITIATIVES_MEASURE_WINDOW_DAYS))
+    except ValueError:
+        days = settings.INITIATIVES_MEASURE_WINDOW_DAYS
+    return Window.last_days(max(1, min(730, days)))
+
+
+# --- The landing page: measures and the list -------------------------------------------------------
 
 
 @login_required
 def index(request):
-    return render(request, "initiatives/index.html")
+    """The initiatives the user may see with the proactivity measures, filters and search."""
+    filterset = InitiativeFilter(
+        request.GET or None, queryset=selectors.initiative_list(user=request.user), request=request
+    )
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
+    page = Paginator(filterset.qs.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    window = _window(request)
+    owners = get_user_model().objects.filter(groups__name__in=[Role.IT_STAFF.value, Role.CIO.value]).distinct()
+    list_params = {k: v for k, v in request.GET.items() if k not in ("window", "page", "sort")}
+    # Filters the form does not show (from a measure's link) survive a new search.
+    hidden_params = [
+        (key, value) for key, values in request.GET.lists() if key in HIDDEN_FILTERS for value in values
+    ]
+    return render(
+        request,
+        "initiatives/index.html",
+        {
+            "page_obj": page,
+            "filterset": filterset,
+            "params": request.GET,
+            "has_filters": bool(list_params),
+            "hidden_params": hidden_params,
+            "selected_statuses": request.GET.getlist("status"),
+            "statuses": InitiativeStatus.choices,
+            "units": BusinessUnit.objects.all(),
+            "owners": owners,
+            "sort": sort,
+            "sorts": [("newest", "Newest"), ("target", "Target date"), ("risk", "Highest risk"), ("cost", "One-off cost"), ("title", "Title")],
+            "measures": selectors.initiative_measures(window),
+            "window": window,
+            "window_days": (window.end - window.start).days + 1,
+            "windows": WINDOWS,
+            "can_create": services.can_manage(request.user),
+            "threshold": settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD,
+        },
+    )
+
+
+# --- Create and edit --------------------------------------------------------------------------------
+
+
+def _initiative_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data["pain_points"] = list(data.get("pain_points") or [])
+    data["business_units"] = list(data.get("business_units") or [])
+    return data
+
+
+@login_required
+def initiative_create(request):
+    """IT records an initiative (?pain_point=<id> links pain points; "Save and propose")."""
+    _require_manage(request.user, "create initiatives")
+    if request.method == "POST":
+        form = InitiativeForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                initiative = services.initiative_create(
+                    actor=request.user, propose=request.POST.get("submit") == "propose", **_initiative_data(form)
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "Initiative recorded. Add its risks, milestones and expected benefits.")
+                return redirect(initiative)
+        return render(request, "initiatives/initiative_form.html", {"form": form}, status=400)
+    initial = {"it_owner": request.user}
+    pain_point_ids = [v for v in request.GET.getlist("pain_point") if v.isdigit()]
+    if pain_point_ids:
+        initial.update({"pain_points": pain_point_ids, "origin": Origin.PAIN_POINTS})
+    form = InitiativeForm(initial=initial, user=request.user)
+    return render(request, "initiatives/initiative_form.html", {"form": form})
+
+
+@login_required
+def initiative_edit(request, pk):
+    initiative = _visible(request.user, pk)
+    _require_manage(request.user, "edit initiatives")
+    form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_update(initiative=initiative, actor=request.user, **_initiative_data(form))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Initiative updated.")
+            return redirect(initiative)
+    return render(
+        request,
+        "initiatives/initiative_form.html",
+        {"form": form, "initiative": initiative},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Detail ------------------------------------------------------------------------------------------
+
+
+def _detail_context(request, initiative, bound=None):
+    """Everything the detail page shows; `bound` = (action, form) re-shown with its errors."""
+    user = request.user
+    actions = []
+    for name, (to_status, form_class, label, who) in ACTIONS.items():
+        if to_status in TRANSITIONS[initiative.status] and _may(user, who):
+            form = bound[1] if bound and bound[0] == name else form_class(prefix=name)
+            actions.append({"name": name, "label": label, "form": form})
+    risks = list(initiative.risks.all())
+    top = max((r.score for r in risks), default=None)
+    threshold = settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD
+    acceptances = list(initiative.risk_acceptances.all())
+    covered = max((a.highest_score for a in acceptances), default=None)
+    needs_acceptance = top is not None and top >= threshold and (covered is None or covered < top)
+    comment_form = bound[1] if bound and bound[0] == "comment" else CommentForm()
+    can_manage = services.can_manage(user)
+    return {
+        "initiative": initiative,
+        "risks": risks,
+        "heat_map": selectors.risk_heat_map(risks),
+        "top_risk": top,
+        "threshold": threshold,
+        "acceptances": acceptances,
+        "needs_acceptance": needs_acceptance,
+        "milestones": initiative.milestones.all(),
+        "benefits": initiative.benefits.all(),
+        "decisions": initiative.decisions.all(),
+        "comments": initiative.comments.all(),
+        "pain_points": initiative.pain_points.all(),
+        "actions": actions,
+        "can_manage": can_manage and initiative.status not in (InitiativeStatus.REJECTED, InitiativeStatus.CANCELLED, InitiativeStatus.BENEFITS_REVIEWED),
+        "can_accept_risk": initiative.is_undecided and services.can_accept_risk(user, initiative) and bool(risks),
+        "can_confirm": initiative.is_undecided and services.is_sponsor(user, initiative) and not initiative.business_case_confirmed,
+        "is_sponsor": services.is_sponsor(user, initiative),
+        "can_add_benefit": initiative.is_open and services.can_add_benefit(user, initiative),
+        "can_review_benefits": initiative.status == InitiativeStatus.DELIVERED and services.can_review_benefits(user, initiative),
+        "comment_form": comment_form,
+        "done_form": MilestoneDoneForm(),
+        "show_audit": user.is_superuser or getattr(user, "is_cio", False),
+        # IT logs what it did beyond the request for this initiative (the quick log, prefilled).
+        "can_log_extra_mile": services.can_manage(user),
+    }
+
+
+@login_required
+def initiative_detail(request, pk):
+    initiative = _visible(request.user, pk, selectors.initiative_detail(user=request.user))
+    return render(request, "initiatives/initiative_detail.html", _detail_context(request, initiative))
+
+
+def _rerender_detail(request, pk, action, form):
+    fresh = _visible(request.user, pk, selectors.initiative_detail(user=request.user))
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return render(
+        request, "initiatives/initiative_detail.html", _detail_context(request, fresh, bound=(action, form)), status=400
+    )
+
+
+@login_required
+@require_POST
+def initiative_transition(request, pk, action):
+    """Move an initiative through the workflow; a refusal is shown on the action's form."""
+    if action not in ACTIONS:
+        raise PermissionDenied("Unknown action.")
+    initiative = _visible(request.user, pk)
+    to_status, form_class, label, who = ACTIONS[action]
+    if not _may(request.user, who):
+        raise PermissionDenied("Only the CIO can decide on initiatives." if who == "cio" else "Only IT staff can do this.")
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "propose":
+                services.initiative_propose(initiative=initiative, actor=request.user, note=data["note"])
+            elif action == "evaluate":
+                services.initiative_evaluate(initiative=initiative, actor=request.user, note=data["note"])
+            elif action == "approve":
+                services.initiative_approve(initiative=initiative, actor=request.user, note=data["note"])
+            elif action == "reject":
+                services.initiative_reject(initiative=initiative, actor=request.user, reason=data["reason"])
+            elif action == "start":
+                services.initiative_start(initiative=initiative, actor=request.user, note=data["note"])
+            elif action == "deliver":
+                services.initiative_deliver(
+                    initiative=initiative, actor=request.user, delivered_on=data["delivered_on"], note=data["note"]
+                )
+            elif action == "cancel":
+                services.initiative_cancel(initiative=initiative, actor=request.user, reason=data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Done: {InitiativeStatus(to_status).label.lower()}.")
+            return redirect(initiative)
+    return _rerender_detail(request, pk, action, form)
+
+
+@login_required
+@require_POST
+def initiative_comment(request, pk):
+    initiative = _visible(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(initiative=initiative, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect(f"{initiative.get_absolute_url()}#comments")
+    return _rerender_detail(request, pk, "comment", form)
+
+
+@login_required
+@require_POST
+def confirm_business_case(request, pk):
+    initiative = _visible(request.user, pk)
+    if not services.is_sponsor(request.user, initiative):
+        raise PermissionDenied("Only the initiative's sponsor can confirm its business case.")
+    try:
+        services.initiative_confirm_business_case(
+            initiative=initiative, actor=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you: the business case is confirmed.")
+    return redirect(initiative)
+
+
+# --- Forms on their own page: risk acceptance, risks, milestones, benefits, benefits review ----------------
+
+
+def _item_form(request, initiative, form, *, heading, intro="", submit="Save", status=200):
+    return render(
+        request,
+        "initiatives/item_form.html",
+        {"initiative": initiative, "form": form, "heading": heading, "intro": intro, "submit": submit},
+        status=status,
+    )
+
+
+@login_required
+def accept_risk(request, pk):
+    """The CIO or the sponsor accepts the risk of failure, with a statement."""
+    initiative = _visible(request.user, pk, selectors.initiative_detail(user=request.user))
+    if not services.can_accept_risk(request.user, initiative):
+        raise PermissionDenied("Only the CIO or the initiative's sponsor can accept its risk.")
+    form = RiskAcceptanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_accept_risk(
+                initiative=initiative, actor=request.user, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "The risk of failure is accepted and recorded.")
+            return redirect(f"{initiative.get_absolute_url()}#risks")
+    top = max((r.score for r in initiative.risks.all()), default=None)
+    return _item_form(
+        request,
+        initiative,
+        form,
+        heading="Accept the risk of failure",
+        intro=(
+            f"The highest risk scores {top if top is not None else '—'} of 25. Accepting it says: we know this can "
+            "fail, we weighed it against the benefits, and we still say “YES”."
+        ),
+        submit="Accept the risk",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def risk_edit(request, pk, risk_pk=None):
+    initiative = _visible(request.user, pk)
+    _require_manage(request.user, "record risks")
+    risk = get_object_or_404(Risk, pk=risk_pk, initiative=initiative) if risk_pk else None
+    form = RiskForm(request.POST or None, instance=risk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if risk is None:
+                services.risk_add(initiative=initiative, actor=request.user, **data)
+            else:
+                risk.refresh_from_db()
+                services.risk_update(risk=risk, actor=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Risk saved.")
+            return redirect(f"{initiative.get_absolute_url()}#risks")
+    return _item_form(
+        request,
+        initiative,
+        form,
+        heading="Edit risk" if risk else "Add a risk",
+        intro="Probability and impact from 1 to 5; the score is their product (1 to 25).",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def risk_delete(request, pk, risk_pk):
+    initiative = _visible(request.user, pk)
+    _require_manage(request.user, "remove risks")
+    risk = get_object_or_404(Risk, pk=risk_pk, initiative=initiative)
+    try:
+        services.risk_delete(risk=risk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Risk removed.")
+    return redirect(f"{initiative.get_absolute_url()}#risks")
+
+
+@login_required
+def milestone_edit(request, pk, milestone_pk=None):
+    initiative = _visible(request.user, pk)
+    _require_manage(request.user, "plan milestones")
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative) if milestone_pk else None
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if milestone is None:
+                services.milestone_add(initiative=initiative, actor=request.user, **form.cleaned_data)
+            else:
+                milestone.refresh_from_db()
+                services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Milestone saved.")
+            return redirect(f"{initiative.get_absolute_url()}#milestones")
+    return _item_form(
+        request,
+        initiative,
+        form,
+        heading="Edit milestone" if milestone else "Add a milestone",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk, milestone_pk):
+    initiative = _visible(request.user, pk)
+    _require_manage(request.user, "complete milestones")
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative)
+    form = MilestoneDoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"done_on": "Enter a valid date."})
+        services.milestone_mark_done(milestone=milestone, actor=request.user, done_on=form.cleaned_data["done_on"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Milestone “{milestone.title}” done.")
+    return redirect(f"{initiative.get_absolute_url()}#milestones")
+
+
+@login_required
+@require_POST
+def milestone_delete(request, pk, milestone_pk):
+    initiative = _visible(request.user, pk)
+    _require_manage(request.user, "remove milestones")
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative)
+    try:
+        services.milestone_delete(milestone=milestone, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Milestone removed.")
+    return redirect(f"{initiative.get_absolute_url()}#milestones")
+
+
+@login_required
+def benefit_create(request, pk):
+    initiative = _visible(request.user, pk)
+    if not services.can_add_benefit(request.user, initiative):
+        raise PermissionDenied("Only IT staff or the sponsor can record expected benefits.")
+    form = BenefitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.benefit_add(initiative=initiative, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Expected benefit recorded.")
+            return redirect(f"{initiative.get_absolute_url()}#benefits")
+    return _item_form(
+        request,
+        initiative,
+        form,
+        heading="Add an expected benefit",
+        intro="What the business will gain; the benefits review after delivery says what was realised.",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def benefit_delete(request, pk, benefit_pk):
+    initiative = _visible(request.user, pk)
+    benefit = get_object_or_404(Benefit, pk=benefit_pk, initiative=initiative)
+    if not services.can_add_benefit(request.user, initiative):
+        raise PermissionDenied("Only IT staff or the sponsor can remove expected benefits.")
+    try:
+        services.benefit_delete(benefit=benefit, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Expected benefit removed.")
+    return redirect(f"{initiative.get_absolute_url()}#benefits")
+
+
+@login_required
+def review_benefits(request, pk):
+    """After delivery, IT or the sponsor records what each expected benefit became."""
+    initiative = _visible(request.user, pk)
+    if not services.can_review_benefits(request.user, initiative):
+        raise PermissionDenied("Only IT staff or the sponsor can review the benefits.")
+    form = BenefitsReviewForm(request.POST or None, benefits=initiative.benefits.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_review_benefits(
+                initiative=initiative,
+                actor=request.user,
+                realised=form.realised_rows(),
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Benefits review recorded.")
+            return redirect(f"{initiative.get_absolute_url()}#benefits")
+    return _item_form(
+        request,
+        initiative,
+        form,
+        heading="Benefits review",
+        intro="For each benefit expected, what was realised (and how much, if it can be counted).",
+        submit="Record the review",
+        status=400 if form.errors else 200,
+    )
