@@ -1,9 +1,346 @@
-"""Pages of the revenue app."""
+"""Pages of the revenue app: the portfolio board, project pages, revenue entries and exports."""
 
+import csv
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .choices import Stage
+from .figures import add_months
+from .forms import (
+    AbandonForm,
+    AcceptForm,
+    AdvanceForm,
+    EntryEditForm,
+    EntryFilterForm,
+    EntryForm,
+    ProjectFilterForm,
+    RevenueProjectForm,
+)
+from .models import RevenueEntry, RevenueProject
+
+PAGE_SIZE = 25
+
+
+def _require_manager(user):
+    if not services.can_manage(user):
+        raise PermissionDenied("Only IT staff and the CIO manage revenue projects and record revenue.")
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _commitment_context(user):
+    years = selectors.yearly_commitment()
+    current = years[0]
+    return {
+        "commitment": current,
+        "commitment_past": years[1:],
+        "commitment_projects": selectors.projects_executed_in(current.year, user=user).only("pk", "name"),
+    }
 
 
 @login_required
 def index(request):
-    return render(request, "revenue/index.html")
+    """The portfolio board: one column per stage, the commitment panel and this year's totals."""
+    filters = ProjectFilterForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    columns = selectors.portfolio_board(
+        user=request.user,
+        search=values.get("q", ""),
+        category=values.get("category", ""),
+        unit=values.get("unit", ""),
+    )
+    abandoned = selectors.project_list(user=request.user, stage=Stage.ABANDONED).count()
+    context = {
+        "columns": columns,
+        "filters": filters,
+        "is_filtered": any(values.values()),
+        "abandoned_count": abandoned,
+        "totals": selectors.portfolio_totals(user=request.user),
+        "can_manage": services.can_manage(request.user),
+        **_commitment_context(request.user),
+    }
+    return render(request, "revenue/index.html", context)
+
+
+@login_required
+def project_list(request):
+    filters = ProjectFilterForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    projects = selectors.project_list(
+        user=request.user,
+        search=values.get("q", ""),
+        stage=values.get("stage", ""),
+        category=values.get("category", ""),
+        unit=values.get("unit", ""),
+        executed_year=values.get("executed_year"),
+    )
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "revenue/project_list.html",
+        {"page_obj": page, "filters": filters, "can_manage": services.can_manage(request.user)},
+    )
+
+
+def _detail_context(request, project, **forms):
+    user = request.user
+    figures = selectors.project_figures(project)
+    acceptors = services.eligible_acceptors(project)
+    if not services.can_manage(user):
+        acceptors = acceptors.filter(pk=user.pk)
+    can_manage = services.can_manage(user)
+    today = timezone.localdate()
+    context = {
+        "project": project,
+        "figures": figures,
+        "by_year": sorted(figures.realised_by_year.items(), reverse=True),
+        "chart": selectors.chart_data(figures, settings.PORTAL_CURRENCY),
+        "entries": project.entries.select_related("recorded_by"),
+        "stage_changes": project.stage_changes.all(),
+        "can_manage": can_manage,
+        "can_accept": services.can_accept(user, project),
+        "advance_form": forms.get("advance_form") or AdvanceForm(initial={"on": today}),
+        "accept_form": forms.get("accept_form")
+        or AcceptForm(acceptors=acceptors, initial={"on": today, "accepted_by": user.pk}),
+        "abandon_form": forms.get("abandon_form") or AbandonForm(initial={"on": today}),
+        "entry_form": forms.get("entry_form") or EntryForm(),
+        "latest_month": add_months(today, 1),
+        "audit_entries": project.audit_entries() if can_manage else None,
+        "fiscal_first_month": selectors.fiscal_first_month(),
+    }
+    return context
+
+
+@login_required
+def project_detail(request, pk):
+    project = get_object_or_404(selectors.project_detail_queryset(user=request.user), pk=pk)
+    return render(request, "revenue/project_detail.html", _detail_context(request, project))
+
+
+def _refused(request, project, **forms):
+    project = selectors.project_detail_queryset(user=request.user).get(pk=project.pk)
+    messages.error(request, "Nothing was changed: see the message below.")
+    return render(request, "revenue/project_detail.html", _detail_context(request, project, **forms), status=400)
+
+
+@login_required
+def project_create(request):
+    _require_manager(request.user)
+    form = RevenueProjectForm(request.POST or None, currency=settings.PORTAL_CURRENCY)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.revenue_project_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"“{project.name}” identified.")
+            return redirect(project)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "revenue/project_form.html", {"form": form, "project": None}, status=status)
+
+
+@login_required
+def project_edit(request, pk):
+    project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
+    _require_manager(request.user)
+    form = RevenueProjectForm(request.POST or None, instance=project, currency=settings.PORTAL_CURRENCY)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.revenue_project_update(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect(project)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "revenue/project_form.html", {"form": form, "project": project}, status=status)
+
+
+@login_required
+@require_POST
+def project_advance(request, pk):
+    project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
+    _require_manager(request.user)
+    form = AdvanceForm(request.POST)
+    if form.is_valid():
+        try:
+            project = services.revenue_project_advance(
+                project=project,
+                actor=request.user,
+                to_stage=request.POST.get("to_stage") or None,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"“{project.name}” moved to {project.get_stage_display()}.")
+            return redirect(project)
+    return _refused(request, project, advance_form=form)
+
+
+@login_required
+@require_POST
+def project_accept(request, pk):
+    project = get_object_or_404(selectors.project_detail_queryset(user=request.user), pk=pk)
+    if not (services.can_manage(request.user) or services.is_eligible_acceptor(project, request.user)):
+        raise PermissionDenied("Only a business partner or a business manager of the project's units accepts it.")
+    acceptors = services.eligible_acceptors(project)
+    if not services.can_manage(request.user):
+        acceptors = acceptors.filter(pk=request.user.pk)
+    form = AcceptForm(request.POST, acceptors=acceptors)
+    if form.is_valid():
+        try:
+            project = services.revenue_project_accept(
+                project=project,
+                accepted_by=form.cleaned_data["accepted_by"],
+                statement=form.cleaned_data["statement"],
+                on=form.cleaned_data["on"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Business acceptance of “{project.name}” recorded.")
+            return redirect(project)
+    return _refused(request, project, accept_form=form)
+
+
+@login_required
+@require_POST
+def project_abandon(request, pk):
+    project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
+    _require_manager(request.user)
+    form = AbandonForm(request.POST)
+    if form.is_valid():
+        try:
+            project = services.revenue_project_abandon(
+                project=project, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"], actor=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"“{project.name}” abandoned.")
+            return redirect(project)
+    return _refused(request, project, abandon_form=form)
+
+
+@login_required
+@require_POST
+def entry_add(request, pk):
+    project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
+    _require_manager(request.user)
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = services.revenue_entry_create(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Revenue for {entry.month:%Y-%m} recorded.")
+            return redirect(f"{project.get_absolute_url()}#entries")
+    return _refused(request, project, entry_form=form)
+
+
+@login_required
+def entry_edit(request, pk):
+    entry = get_object_or_404(RevenueEntry.objects.for_user(request.user).select_related("project"), pk=pk)
+    _require_manager(request.user)
+    form = EntryEditForm(request.POST or None, initial={"amount": entry.amount, "note": entry.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revenue_entry_update(entry=entry, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Revenue for {entry.month:%Y-%m} corrected.")
+            return redirect(f"{entry.project.get_absolute_url()}#entries")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "revenue/entry_form.html", {"form": form, "entry": entry}, status=status)
+
+
+@login_required
+@require_POST
+def entry_delete(request, pk):
+    entry = get_object_or_404(RevenueEntry.objects.for_user(request.user).select_related("project"), pk=pk)
+    _require_manager(request.user)
+    project = entry.project
+    services.revenue_entry_delete(entry=entry, actor=request.user)
+    messages.success(request, f"Revenue for {entry.month:%Y-%m} removed.")
+    return redirect(f"{project.get_absolute_url()}#entries")
+
+
+def _filtered_entries(request):
+    filters = EntryFilterForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    entries = selectors.entry_list(
+        user=request.user,
+        project=values.get("project") or "",
+        year=values.get("year") or "",
+        stage=values.get("stage", ""),
+        unit=values.get("unit", ""),
+        search=values.get("q", ""),
+        since=values.get("since"),
+        until=values.get("until"),
+    )
+    return filters, entries
+
+
+@login_required
+def entry_list(request):
+    filters, entries = _filtered_entries(request)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "revenue/entry_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "export_query": request.GET.urlencode(),
+            "can_manage": services.can_manage(request.user),
+        },
+    )
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet would not run as a formula."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def entry_export(request):
+    """The entries of the list page's filters, as CSV."""
+    _, entries = _filtered_entries(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="revenue-entries.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["project_id", "project", "stage", "month", "amount", "currency", "note", "recorded_by", "updated_at"])
+    currency = settings.PORTAL_CURRENCY
+    for entry in entries.iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                entry.project_id,
+                _cell(entry.project.name),
+                entry.project.stage,
+                f"{entry.month:%Y-%m}",
+                f"{entry.amount:.2f}",
+                currency,
+                _cell(entry.note),
+                _cell(entry.recorded_by.username if entry.recorded_by else ""),
+                entry.updated_at.isoformat(),
+            ]
+        )
+    return response

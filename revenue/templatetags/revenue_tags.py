@@ -1,0 +1,38 @@
+"""Template filters of the revenue app: money and ratios in the locale's format."""
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def money(value, decimals=2):
+    """`1234.5` -> `1,234.50 EUR` (grouping and separators from the active locale)."""
+    if value is None or value == "":
+        return "—"
+    return f"{number_format(Decimal(value), int(decimals), use_l10n=True, force_grouping=True)} {settings.PORTAL_CURRENCY}"
+
+
+@register.filter
+def signed_money(value):
+    """Money with an explicit sign: `+1,200.00 EUR` is better than plan."""
+    if value is None or value == "":
+        return "—"
+    sign = "+" if Decimal(value) > 0 else ""
+    return f"{sign}{money(value)}"
+
+
+@register.filter
+def percent(value):
+    if value is None or value == "":
+        return "n/a"
+    return f"{number_format(Decimal(value), 1, use_l10n=True, force_grouping=True)} %"
+
+
+@register.filter
+def status_class(status):
+    return {"met": "success", "on_track": "primary", "at_risk": "warning", "missed": "danger"}.get(status, "secondary")
