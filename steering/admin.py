@@ -1,1 +1,86 @@
-"""Admin of the steering app."""
+"""Admin of the steering app: for support staff; day-to-day work happens in the portal pages."""
+
+from django.contrib import admin
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Decision,
+    Event,
+    Meeting,
+    Membership,
+    Position,
+    Registration,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "scope", "cadence", "is_active"]
+    list_filter = ["scope", "cadence", "is_active"]
+    search_fields = ["name", "purpose"]
+    inlines = [MembershipInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "committee", "starts_at"]
+    list_filter = ["committee"]
+    list_select_related = ["committee"]
+    search_fields = ["title", "minutes"]
+    date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline, AttendanceInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "due_date", "done_at"]
+    list_select_related = ["owner"]
+    search_fields = ["title"]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["title", "committee", "topic", "status", "decided_at", "review_date"]
+    list_filter = ["status", "topic", "committee"]
+    list_select_related = ["committee"]
+    search_fields = ["title", "context", "outcome"]
+    inlines = [PositionInline]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "starts_at", "host", "capacity"]
+    list_filter = ["kind"]
+    list_select_related = ["host"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "starts_at"
+    inlines = [RegistrationInline]

@@ -1,9 +1,0 @@
-"""Pages of the steering app."""
-
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-
-
-@login_required
-def index(request):
-    return render(request, "steering/index.html")

@@ -1,0 +1,208 @@
+"""Meeting pages: the list, one meeting (agenda, attendance checklist, minutes, action items)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from partnership.models import BusinessUnit
+
+from .. import selectors, services
+from ..forms import ActionItemForm, AgendaItemForm, AttendanceForm, MeetingEditForm, MinutesForm
+from ..models import ActionItem, Committee
+from ..permissions import can_complete_action_item, can_manage_committee
+from ._common import add_service_errors, paginate, parse_date, require
+
+
+@login_required
+def meeting_list(request):
+    user = request.user
+    committees = Committee.objects.for_user(user).only("pk", "name")
+    committee = None
+    committee_id = request.GET.get("committee", "")
+    if committee_id.isdigit():
+        committee = committees.filter(pk=committee_id).first()
+    unit = BusinessUnit.objects.filter(slug=request.GET.get("unit", "")).first() if request.GET.get("unit") else None
+    q = request.GET.get("q", "").strip()
+    date_from, date_to = parse_date(request.GET.get("from")), parse_date(request.GET.get("to"))
+    meetings = selectors.meeting_list(
+        user=user, committee=committee, date_from=date_from, date_to=date_to, business_unit=unit, q=q
+    )
+    return render(
+        request,
+        "steering/meeting_list.html",
+        {
+            "page_obj": paginate(request, meetings),
+            "committees": committees,
+            "committee": committee,
+            "unit": unit,
+            "q": q,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )
+
+
+def _meeting_context(request, meeting, **forms):
+    committee = meeting.committee
+    members = list(committee.memberships.all())
+    recorded = {a.member_id: a.status for a in meeting.attendance.all()}
+    by_member = {m.pk: m for m in members}
+    can_manage = can_manage_committee(request.user, committee)
+    return {
+        "meeting": meeting,
+        "committee": committee,
+        "members": members,
+        "attendance": [(by_member[a.member_id], a) for a in meeting.attendance.all() if a.member_id in by_member],
+        "not_recorded": [m for m in members if m.pk not in recorded],
+        "can_manage": can_manage,
+        "attendance_form": forms.get("attendance_form") or AttendanceForm(members=members, recorded=recorded),
+        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
+        "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
+        "action_form": forms.get("action_form") or ActionItemForm(),
+        "user_id": request.user.pk,
+    }
+
+
+def _visible_meeting(request, pk):
+    return get_object_or_404(selectors.meeting_detail_queryset(request.user), pk=pk)
+
+
+def _render_meeting(request, meeting, status=200, **forms):
+    return render(request, "steering/meeting_detail.html", _meeting_context(request, meeting, **forms), status=status)
+
+
+@login_required
+def meeting_detail(request, pk):
+    return _render_meeting(request, _visible_meeting(request, pk))
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _visible_meeting(request, pk)
+    require(can_manage_committee(request.user, meeting.committee))
+    initial = {"title": meeting.title, "starts_at": meeting.starts_at, "place": meeting.place, "link": meeting.link}
+    form = MeetingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Meeting saved.")
+            return redirect(meeting)
+    return render(
+        request,
+        "steering/form.html",
+        {"form": form, "title": f"Edit {meeting}", "submit": "Save", "cancel": meeting.get_absolute_url()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = _visible_meeting(request, pk)
+    require(can_manage_committee(request.user, meeting.committee))
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        services.agenda_item_add(meeting=meeting, **form.cleaned_data, actor=request.user)
+        messages.success(request, "Agenda item added.")
+        return redirect(meeting)
+    return _render_meeting(request, meeting, status=400, agenda_form=form)
+
+
+@login_required
+@require_POST
+def attendance_record(request, pk):
+    meeting = _visible_meeting(request, pk)
+    require(can_manage_committee(request.user, meeting.committee))
+    form = AttendanceForm(request.POST, members=list(meeting.committee.memberships.all()))
+    if form.is_valid():
+        try:
+            services.attendance_record(meeting=meeting, statuses=form.statuses(), actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Attendance recorded.")
+            return redirect(meeting)
+    return _render_meeting(request, meeting, status=400, attendance_form=form)
+
+
+@login_required
+@require_POST
+def minutes_record(request, pk):
+    meeting = _visible_meeting(request, pk)
+    require(can_manage_committee(request.user, meeting.committee))
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        services.meeting_record_minutes(meeting=meeting, minutes=form.cleaned_data["minutes"], actor=request.user)
+        messages.success(request, "Minutes saved.")
+        return redirect(meeting)
+    return _render_meeting(request, meeting, status=400, minutes_form=form)
+
+
+@login_required
+@require_POST
+def action_item_create(request, pk):
+    meeting = _visible_meeting(request, pk)
+    require(can_manage_committee(request.user, meeting.committee))
+    form = ActionItemForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.action_item_create(meeting=meeting, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Action item added; {item.owner} was notified.")
+            return redirect(meeting)
+    return _render_meeting(request, meeting, status=400, action_form=form)
+
+
+@login_required
+def action_item_list(request):
+    user = request.user
+    state = request.GET.get("state", "open")
+    mine = request.GET.get("mine") == "1"
+    unit = BusinessUnit.objects.filter(slug=request.GET.get("unit", "")).first() if request.GET.get("unit") else None
+    date_from, date_to = parse_date(request.GET.get("from")), parse_date(request.GET.get("to"))
+    items = selectors.action_item_list(
+        user=user,
+        state=state,
+        owner=user if mine else None,
+        date_from=date_from,
+        date_to=date_to,
+        business_unit=unit,
+    )
+    return render(
+        request,
+        "steering/action_item_list.html",
+        {
+            "page_obj": paginate(request, items),
+            "state": state,
+            "mine": mine,
+            "unit": unit,
+            "date_from": date_from,
+            "date_to": date_to,
+            "states": [("open", "Open"), ("overdue", "Overdue"), ("done", "Done"), ("all", "All")],
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_item_done(request, pk):
+    item = get_object_or_404(ActionItem.objects.for_user(request.user).select_related("meeting__committee"), pk=pk)
+    require(can_complete_action_item(request.user, item))
+    try:
+        if request.POST.get("reopen"):
+            services.action_item_reopen(item=item, actor=request.user)
+        else:
+            services.action_item_complete(item=item, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"“{item.title}” {'reopened' if request.POST.get('reopen') else 'done'}.")
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith("/steering/") else item.get_absolute_url())
