@@ -1,0 +1,190 @@
+"""API of "Take the extra mile". Every write and action calls the same service as the pages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from ...api.base import ForUserQuerysetMixin, PortalReadOnlyViewSet
+from ...roles import is_it_staff
+from .. import selectors, services
+from ..models import CheckIn, ExtraMileAction, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
+from .filters import CheckInFilter, ExtraMileActionFilter, MaintenanceWindowFilter, SuggestionFilter, SurveyFilter
+from .serializers import (
+    CheckInAnswerSerializer,
+    CheckInSerializer,
+    CompleteSerializer,
+    ExtraMileActionDetailSerializer,
+    ExtraMileActionSerializer,
+    ExtraMileRateSerializer,
+    ExtraMileRatingSerializer,
+    MaintenanceWindowSerializer,
+    SuggestionAcceptSerializer,
+    SuggestionDismissSerializer,
+    SuggestionSerializer,
+    SurveyAnswerSerializer,
+    SurveySerializer,
+)
+
+
+def _require_it(user, what: str) -> None:
+    if not is_it_staff(user):
+        raise PermissionDenied(f"Only IT staff can {what}.")
+
+
+class _CreateListRetrieveViewSet(
+    ForUserQuerysetMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    pass
+
+
+class ExtraMileActionViewSet(_CreateListRetrieveViewSet):
+    """The extra-mile ledger. IT logs actions (POST); recipients confirm and rate them (`rate`).
+
+    The business sees its unit's actions and those addressed to it.
+    """
+
+    queryset = ExtraMileAction.objects.all()
+    serializer_class = ExtraMileActionSerializer
+    filterset_class = ExtraMileActionFilter
+    search_fields = ["title", "description", "external_ref"]
+    ordering_fields = ["performed_on", "created_at", "effort_hours"]
+    ordering = ["-performed_on", "-id"]
+
+    def get_queryset(self):
+        queryset = selectors.action_annotate(super().get_queryset(), user=self.request.user).prefetch_related("recipients")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("ratings")
+        return queryset
+
+    def get_serializer_class(self):
+        return ExtraMileActionDetailSerializer if self.action == "retrieve" else ExtraMileActionSerializer
+
+    def _fresh(self, pk, code=status.HTTP_200_OK):
+        instance = self.get_queryset().get(pk=pk)
+        return Response(ExtraMileActionSerializer(instance, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        _require_it(request.user, "log extra-mile actions")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        subject_type = data.pop("subject_type", None)
+        subject_id = data.pop("subject_id", None)
+        subject = selectors.visible_subject(request.user, subject_type, subject_id)
+        created = services.extra_mile_action_create(actor=request.user, subject=subject, **data)
+        return self._fresh(created.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtraMileRateSerializer, responses={201: ExtraMileRatingSerializer})
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        """Confirm the action and rate it 1-5 with a comment: recipients only, once each."""
+        serializer = ExtraMileRateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = services.extra_mile_action_rate(action=self.get_object(), rated_by=request.user, **serializer.validated_data)
+        return Response(ExtraMileRatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CompleteSerializer, responses=ExtraMileActionSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Mark a planned action done; its recipients are asked to rate it. IT only."""
+        _require_it(request.user, "complete extra-mile actions")
+        serializer = CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = services.extra_mile_action_complete(action=self.get_object(), actor=request.user, **serializer.validated_data)
+        return self._fresh(done.pk)
+
+
+class MaintenanceWindowViewSet(_CreateListRetrieveViewSet):
+    """Planned downtime. IT records windows; when one ends, each key user gets a check-in."""
+
+    queryset = MaintenanceWindow.objects.all()
+    serializer_class = MaintenanceWindowSerializer
+    filterset_class = MaintenanceWindowFilter
+    search_fields = ["system", "description"]
+    ordering_fields = ["starts_at", "ends_at", "created_at"]
+    ordering = ["-starts_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.window_list(user=self.request.user).filter(pk__in=super().get_queryset().values("pk"))
+
+    def create(self, request, *args, **kwargs):
+        _require_it(request.user, "record maintenance windows")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        window = services.maintenance_window_create(actor=request.user, **serializer.validated_data)
+        instance = self.get_queryset().get(pk=window.pk)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+
+class CheckInViewSet(PortalReadOnlyViewSet):
+    """Check-ins after maintenance windows; `answer` them as the key user or, for IT, on their behalf."""
+
+    queryset = CheckIn.objects.all()
+    serializer_class = CheckInSerializer
+    filterset_class = CheckInFilter
+    search_fields = ["window__system", "problem"]
+    ordering_fields = ["due_at", "answered_at"]
+    ordering = ["due_at", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("window")
+
+    @extend_schema(request=CheckInAnswerSerializer, responses=CheckInSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Systems running correctly, yes or no; a "no" (with what is wrong) creates a pain point."""
+        serializer = CheckInAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        check_in = services.check_in_answer(check_in=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(CheckInSerializer(self.get_queryset().get(pk=check_in.pk)).data)
+
+
+class SurveyViewSet(PortalReadOnlyViewSet):
+    """Post-resolution surveys: yours (IT sees all). `answer` with a rating 1-5 before the deadline."""
+
+    queryset = ResolutionSurvey.objects.all()
+    serializer_class = SurveySerializer
+    filterset_class = SurveyFilter
+    ordering_fields = ["resolved_at", "due_at", "answered_at"]
+    ordering = ["-resolved_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.survey_list(user=self.request.user).filter(pk__in=super().get_queryset().values("pk"))
+
+    @extend_schema(request=SurveyAnswerSerializer, responses=SurveySerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        serializer = SurveyAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        survey = services.survey_answer(survey=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(SurveySerializer(self.get_queryset().get(pk=survey.pk)).data)
+
+
+class SuggestionViewSet(PortalReadOnlyViewSet):
+    """Repeated-problem proposals to IT (IT only): `accept` (creates a planned action) or `dismiss`."""
+
+    queryset = ProblemSuggestion.objects.all()
+    serializer_class = SuggestionSerializer
+    filterset_class = SuggestionFilter
+    search_fields = ["reason"]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    @extend_schema(request=SuggestionAcceptSerializer, responses={201: ExtraMileActionSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        serializer = SuggestionAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.suggestion_accept(suggestion=self.get_object(), actor=request.user, **serializer.validated_data)
+        instance = selectors.action_annotate(ExtraMileAction.objects.filter(pk=created.pk), user=request.user).get()
+        return Response(ExtraMileActionSerializer(instance).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SuggestionDismissSerializer, responses=SuggestionSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        serializer = SuggestionDismissSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        suggestion = services.suggestion_dismiss(suggestion=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(SuggestionSerializer(suggestion).data)

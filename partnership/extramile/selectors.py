@@ -1,0 +1,587 @@
+"""Reads of "Take the extra mile": querysets for pages, API and exports, the repeated-problem
+finder, the survey results of a pain point and the score indicators.
+
+Every list starts from `for_user()`. Counts and averages are subqueries, so a page costs the same
+number of queries at any size. Pain points are read from the listening app's models (reads
+only; writes go through listening's services).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from ..roles import is_it_staff
+from ..score import Measure, Window
+from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionTrigger, SurveyRole
+from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
+
+# --- The ledger ------------------------------------------------------------------------------------
+
+
+def _count(queryset, field: str):
+    rows = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def action_annotate(queryset, *, user):
+    """What lists show: performer, unit, subject type, the rating count and average, and
+    whether `user` is a recipient and has rated."""
+    ratings = ExtraMileRating.objects.filter(action=OuterRef("pk")).order_by().values("action")
+    return queryset.select_related("performed_by", "business_unit", "subject_type").annotate(
+        rating_count=_count(ExtraMileRating.objects.all(), "action"),
+        average_rating=Subquery(ratings.annotate(a=Avg("rating")).values("a")),
+        is_recipient=Exists(ExtraMileAction.recipients.through.objects.filter(extramileaction_id=OuterRef("pk"), user_id=user.pk)),
+        has_rated=Exists(ExtraMileRating.objects.filter(action=OuterRef("pk"), rated_by_id=user.pk)),
+    )
+
+
+def action_list(*, user):
+    """Actions the user may see, annotated for lists; subjects are prefetched (one query per type)."""
+    return action_annotate(ExtraMileAction.objects.for_user(user), user=user).prefetch_related("subject")
+
+
+def action_detail(*, user):
+    return action_list(user=user).prefetch_related("recipients", "ratings__rated_by")
+
+
+def _date(value):
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+def action_filter(queryset, params, *, user):
+    """The filters of the action lists (query parameters), shared by pages and score links."""
+    text = (params.get("q") or "").strip()
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(description__icontains=text) | Q(external_ref__iexact=text))
+    if params.get("kind") in ActionKind.values:
+        queryset = queryset.filter(kind=params["kind"])
+    if params.get("status") in ActionStatus.values:
+        queryset = queryset.filter(status=params["status"])
+    if (params.get("unit") or "").isdigit():
+        queryset = queryset.filter(business_unit_id=int(params["unit"]))
+    if params.get("performer") == "me":
+        queryset = queryset.filter(performed_by=user)
+    elif (params.get("performer") or "").isdigit():
+        queryset = queryset.filter(performed_by_id=int(params["performer"]))
+    if params.get("confirmed") == "yes":
+        queryset = queryset.filter(rating_count__gt=0)
+    elif params.get("confirmed") == "no":
+        queryset = queryset.filter(status=ActionStatus.DONE, rating_count=0)
+    elif params.get("confirmed") == "to_rate":
+        queryset = queryset.filter(status=ActionStatus.DONE, is_recipient=True, has_rated=False)
+    if _date(params.get("from")):
+        queryset = queryset.filter(performed_on__gte=_date(params["from"]))
+    if _date(params.get("to")):
+        queryset = queryset.filter(performed_on__lte=_date(params["to"]))
+    if params.get("subject_type") and (params.get("subject_id") or "").isdigit():
+        app_label, _, model = params["subject_type"].partition(".")
+        queryset = queryset.filter(
+            subject_type__app_label=app_label, subject_type__model=model, subject_id=int(params["subject_id"])
+        )
+    return queryset
+
+
+def visible_subject(user, label, pk):
+    """The subject an action names ("app_label.model" and pk), if the user may see it; a refusal otherwise."""
+    label = (label or "").strip()
+    if not label:
+        return None
+    if label not in SUBJECT_MODELS or not pk:
+        raise ValidationError({"subject": "An action follows a pain point, an initiative or a revenue project."})
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        raise ValidationError({"subject": "That kind of subject does not exist yet."}) from None
+    subject = model.objects.for_user(user).filter(pk=pk).first()
+    if subject is None:
+        raise ValidationError({"subject": "That subject does not exist or is not visible to you."})
+    return subject
+
+
+def actions_for_pain_point(pain_point, *, user):
+    return action_list(user=user).filter(
+        subject_type__app_label="listening", subject_type__model="painpoint", subject_id=pain_point.pk
+    )
+
+
+# --- Maintenance windows and check-ins -----------------------------------------------------------
+
+
+def window_list(*, user):
+    now = timezone.now()
+    check_ins = CheckIn.objects.all()
+    return (
+        MaintenanceWindow.objects.for_user(user)
+        .select_related("recorded_by")
+        .prefetch_related("business_units", "key_users")
+        .annotate(
+            check_in_count=_count(check_ins, "window"),
+            pending_count=_count(check_ins.filter(status=CheckInStatus.PENDING), "window"),
+            overdue_count=_count(check_ins.filter(status=CheckInStatus.PENDING, due_at__lt=now), "window"),
+            problem_count=_count(check_ins.filter(status=CheckInStatus.PROBLEM), "window"),
+        )
+    )
+
+
+def check_in_list(*, user):
+    return CheckIn.objects.for_user(user).select_related("window", "key_user__business_unit", "answered_by")
+
+
+def check_in_filter(queryset, params):
+    now = timezone.now()
+    state = params.get("state")
+    if state == "overdue":
+        queryset = queryset.filter(status=CheckInStatus.PENDING, due_at__lt=now)
+    elif state == "pending":
+        queryset = queryset.filter(status=CheckInStatus.PENDING)
+    elif state in (CheckInStatus.OK, CheckInStatus.PROBLEM):
+        queryset = queryset.filter(status=state)
+    if (params.get("unit") or "").isdigit():
+        queryset = queryset.filter(key_user__business_unit_id=int(params["unit"]))
+    if (params.get("window") or "").isdigit():
+        queryset = queryset.filter(window_id=int(params["window"]))
+    if _date(params.get("due_from")):
+        queryset = queryset.filter(due_at__date__gte=_date(params["due_from"]))
+    if _date(params.get("due_to")):
+        queryset = queryset.filter(due_at__date__lte=_date(params["due_to"]))
+    text = (params.get("q") or "").strip()
+    if text:
+        queryset = queryset.filter(
+            Q(window__system__icontains=text) | Q(key_user__username__icontains=text) | Q(key_user__last_name__icontains=text)
+        )
+    return queryset
+
+
+def overdue_check_ins(*, user):
+    return check_in_list(user=user).overdue()
+
+
+# --- Surveys -----------------------------------------------------------------------------------------
+
+
+def _pain_point_title():
+    from listening.models import PainPoint
+
+    return Subquery(PainPoint.objects.filter(pk=OuterRef("pain_point_id")).values("title")[:1])
+
+
+def survey_list(*, user):
+    return (
+        ResolutionSurvey.objects.for_user(user)
+        .select_related("respondent", "business_unit")
+        .annotate(pain_point_title=_pain_point_title())
+    )
+
+
+def survey_filter(queryset, params):
+    state = params.get("state")
+    now = timezone.now()
+    if state == "open":
+        queryset = queryset.filter(answered_at__isnull=True, due_at__gte=now)
+    elif state == "answered":
+        queryset = queryset.filter(answered_at__isnull=False)
+    elif state == "expired":
+        queryset = queryset.filter(answered_at__isnull=True, due_at__lt=now)
+    if (params.get("unit") or "").isdigit():
+        queryset = queryset.filter(business_unit_id=int(params["unit"]))
+    if (params.get("pain_point") or "").isdigit():
+        queryset = queryset.filter(pain_point_id=int(params["pain_point"]))
+    if _date(params.get("from")):
+        queryset = queryset.filter(resolved_at__date__gte=_date(params["from"]))
+    if _date(params.get("to")):
+        queryset = queryset.filter(resolved_at__date__lte=_date(params["to"]))
+    return queryset
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    asked: int
+    answered: int
+    average: float | None
+    comments: list  # answered surveys with a comment, newest first
+
+
+def survey_results(pain_point) -> SurveyResults:
+    """What the pain point page shows: how many were asked and answered, the average, the
+    comments. Two queries. The caller has already checked that the user sees the pain point."""
+    surveys = ResolutionSurvey.objects.filter(pain_point_id=pain_point.pk)
+    totals = surveys.aggregate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)), average=Avg("rating"))
+    comments = list(surveys.answered().exclude(comment="").select_related("respondent").order_by("-answered_at")[:20])
+    average = totals["average"]
+    return SurveyResults(
+        asked=totals["asked"],
+        answered=totals["answered"],
+        average=None if average is None else round(float(average), 1),
+        comments=comments,
+    )
+
+
+@dataclass(frozen=True)
+class SurveyPerson:
+    pain_point_id: int
+    business_unit_id: int
+    user_id: int
+    role: str
+    resolved_at: datetime.datetime
+
+
+def resolved_pain_point_people(*, since, until) -> list[SurveyPerson]:
+    """The submitters and voters of the pain points resolved between `since` and `until`. Two queries."""
+    from listening.choices import PainPointStatus
+    from listening.models import PainPointStatusChange, Vote
+
+    resolved = {}
+    rows = (
+        PainPointStatusChange.objects.filter(to_status=PainPointStatus.RESOLVED, at__gte=since, at__lte=until)
+        .values_list("pain_point_id", "pain_point__business_unit_id", "pain_point__submitted_by_id", "at")
+        .order_by("at")
+    )
+    for pain_point_id, unit_id, submitter_id, at in rows:
+        resolved[pain_point_id] = (unit_id, submitter_id, at)
+    people = {}
+    for pain_point_id, (unit_id, submitter_id, at) in resolved.items():
+        if submitter_id:
+            people[(pain_point_id, submitter_id)] = SurveyPerson(pain_point_id, unit_id, submitter_id, SurveyRole.SUBMITTER, at)
+    if resolved:
+        for pain_point_id, user_id in Vote.objects.filter(pain_point_id__in=list(resolved)).values_list("pain_point_id", "user_id"):
+            unit_id, _, at = resolved[pain_point_id]
+            people.setdefault((pain_point_id, user_id), SurveyPerson(pain_point_id, unit_id, user_id, SurveyRole.VOTER, at))
+    return list(people.values())
+
+
+# --- Repeated problems -----------------------------------------------------------------------------
+
+
+def suggestion_list(*, user):
+    return ProblemSuggestion.objects.for_user(user).select_related("business_unit", "decided_by", "action")
+
+
+def attach_evidence(suggestions) -> list:
+    """Give each suggestion `evidence_pain_points` (title, status, votes) with one query for all."""
+    from listening.models import PainPoint
+
+    suggestions = list(suggestions)
+    pks = {pk for s in suggestions for pk in s.evidence}
+    by_pk = {}
+    if pks:
+        by_pk = {
+            p.pk: p
+            for p in PainPoint.objects.filter(pk__in=pks).annotate(vote_count=Count("votes")).only("pk", "title", "status")
+        }
+    for suggestion in suggestions:
+        suggestion.evidence_pain_points = [by_pk[pk] for pk in suggestion.evidence if pk in by_pk]
+    return suggestions
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    trigger: str
+    business_unit_id: int
+    category: str
+    pain_point_id: int | None
+    evidence: list
+    proposed_kind: str
+    reason: str
+
+
+def repeated_problem_candidates(*, now=None) -> list[Candidate]:
+    """The repeated problems not yet proposed. Four queries, whatever the data.
+
+    - N pain points (EXTRAMILE_REPEAT_RESOLVED_COUNT) of one category and unit resolved within
+      EXTRAMILE_REPEAT_WINDOW_DAYS that are not yet evidence of a proposal: propose a manual or FAQ;
+    - one open or resolved pain point with M votes (EXTRAMILE_REPEAT_VOTES): propose a training.
+    """
+    from listening.choices import Category, PainPointStatus
+    from listening.models import PainPoint, PainPointStatusChange
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.EXTRAMILE_REPEAT_WINDOW_DAYS)
+    needed = settings.EXTRAMILE_REPEAT_RESOLVED_COUNT
+    labels = dict(Category.choices)
+
+    groups = defaultdict(set)
+    unit_names = {}
+    resolved = PainPointStatusChange.objects.filter(
+        to_status=PainPointStatus.RESOLVED,
+        at__gte=cutoff,
+        at__lte=now,
+        pain_point__status__in=[PainPointStatus.RESOLVED, PainPointStatus.CLOSED],
+    ).values_list("pain_point_id", "pain_point__business_unit_id", "pain_point__business_unit__name", "pain_point__category")
+    for pain_point_id, unit_id, unit_name, category in resolved:
+        groups[(unit_id, category)].add(pain_point_id)
+        unit_names[unit_id] = unit_name
+    used = defaultdict(set)
+    for unit_id, category, evidence in ProblemSuggestion.objects.filter(
+        trigger=SuggestionTrigger.RESOLVED_CLUSTER, created_at__gte=cutoff
+    ).values_list("business_unit_id", "category", "evidence"):
+        used[(unit_id, category)].update(evidence)
+
+    candidates = []
+    for (unit_id, category), pks in sorted(groups.items()):
+        fresh = sorted(pks - used[(unit_id, category)])
+        if len(fresh) >= needed:
+            label = labels.get(category, category).lower()
+            candidates.append(
+                Candidate(
+                    key=f"cluster:{unit_id}:{category}:{fresh[0]}",
+                    trigger=SuggestionTrigger.RESOLVED_CLUSTER,
+                    business_unit_id=unit_id,
+                    category=category,
+                    pain_point_id=None,
+                    evidence=fresh,
+                    proposed_kind=ActionKind.MANUAL_FAQ,
+                    reason=(
+                        f"{len(fresh)} {label} pain points of {unit_names[unit_id]} were resolved in the last "
+                        f"{settings.EXTRAMILE_REPEAT_WINDOW_DAYS} days: a manual or FAQ (or a training) could stop them coming back."
+                    ),
+                )
+            )
+
+    voted = (
+        PainPoint.objects.exclude(status__in=[PainPointStatus.DECLINED, PainPointStatus.MERGED])
+        .annotate(vote_count=Count("votes"))
+        .filter(vote_count__gte=settings.EXTRAMILE_REPEAT_VOTES)
+        .values_list("pk", "business_unit_id", "business_unit__name", "category", "title", "vote_count")
+    )
+    for pk, unit_id, unit_name, category, title, votes in voted:
+        candidates.append(
+            Candidate(
+                key=f"votes:{pk}",
+                trigger=SuggestionTrigger.VOTES,
+                business_unit_id=unit_id,
+                category=category,
+                pain_point_id=pk,
+                evidence=[pk],
+                proposed_kind=ActionKind.TRAINING,
+                reason=f"“{title[:150]}” of {unit_name} has {votes} “me too” votes: many people hit it, offer a training or write a FAQ.",
+            )
+        )
+    if not candidates:
+        return []
+    existing = set(ProblemSuggestion.objects.filter(key__in=[c.key for c in candidates]).values_list("key", flat=True))
+    return [c for c in candidates if c.key not in existing]
+
+
+# --- Score indicators: plain functions of (window, business_unit=None) -> Measure -------------------
+
+
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def _unit_pk(business_unit):
+    return getattr(business_unit, "pk", None)
+
+
+def _resolved_counts(window: Window) -> dict:
+    """{unit_id: pain points resolved in the window}; one query."""
+    from listening.choices import PainPointStatus
+    from listening.models import PainPointStatusChange
+
+    rows = (
+        PainPointStatusChange.objects.filter(to_status=PainPointStatus.RESOLVED, at__date__range=(window.start, window.end))
+        .values("pain_point__business_unit_id")
+        .annotate(n=Count("pain_point_id", distinct=True))
+        .values_list("pain_point__business_unit_id", "n")
+    )
+    return dict(rows)
+
+
+def _action_groups(window: Window) -> list:
+    """(unit, performer, week, confirmed, count) of the done actions in the window; one query."""
+    confirmed = Exists(ExtraMileRating.objects.filter(action=OuterRef("pk")))
+    return list(
+        ExtraMileAction.objects.done()
+        .filter(performed_on__range=(window.start, window.end))
+        .annotate(confirmed=confirmed, week=TruncWeek("performed_on"))
+        .values("business_unit_id", "performed_by_id", "week", "confirmed")
+        .annotate(n=Count("pk"))
+        .values_list("business_unit_id", "performed_by_id", "week", "confirmed", "n")
+        .order_by()
+    )
+
+
+def weighted_action_count(groups, *, weight: float, cap: int) -> float:
+    """Confirmed actions count 1 and unconfirmed ones `weight`; at most `cap` actions count per
+    performer and week (confirmed ones first), so logging many small things earns nothing more."""
+    per_week = defaultdict(lambda: [0, 0])
+    for performer, week, confirmed, n in groups:
+        per_week[(performer, week)][0 if confirmed else 1] += n
+    total = 0.0
+    for confirmed_n, unconfirmed_n in per_week.values():
+        counted_confirmed = min(confirmed_n, cap)
+        counted_unconfirmed = min(unconfirmed_n, cap - counted_confirmed)
+        total += counted_confirmed + weight * counted_unconfirmed
+    return total
+
+
+def _actions_measure(window, groups, resolved: int, unit_id=None) -> Measure:
+    weighted = weighted_action_count(
+        groups, weight=settings.EXTRAMILE_UNCONFIRMED_WEIGHT, cap=settings.EXTRAMILE_MAX_ACTIONS_PER_WEEK
+    )
+    return Measure(
+        value=round(weighted / resolved, 2) if resolved else None,
+        records=sum(n for *_, n in groups),
+        url=_url("extramile:action-list", status="done", unit=unit_id, **{"from": window.start.isoformat(), "to": window.end.isoformat()}),
+    )
+
+
+def measure_actions_per_resolved(window: Window, business_unit=None) -> Measure:
+    """Extra-mile actions per pain point resolved in the window (unconfirmed ones weigh less,
+    at most EXTRAMILE_MAX_ACTIONS_PER_WEEK per performer a week). Two queries."""
+    unit_id = _unit_pk(business_unit)
+    resolved = _resolved_counts(window)
+    rows = _action_groups(window)
+    groups = [(p, w, c, n) for u, p, w, c, n in rows if unit_id is None or u == unit_id]
+    total = resolved.get(unit_id, 0) if unit_id is not None else sum(resolved.values())
+    return _actions_measure(window, groups, total, unit_id)
+
+
+def measure_actions_per_resolved_by_unit(window: Window) -> dict:
+    resolved = _resolved_counts(window)
+    rows = _action_groups(window)
+    units = set(resolved) | {u for u, *_ in rows}
+    result = {
+        unit: _actions_measure(window, [(p, w, c, n) for u, p, w, c, n in rows if u == unit], resolved.get(unit, 0), unit)
+        for unit in units
+    }
+    result[None] = _actions_measure(window, [(p, w, c, n) for _, p, w, c, n in rows], sum(resolved.values()))
+    return result
+
+
+def _rating_rows(window: Window) -> dict:
+    rows = (
+        ExtraMileRating.objects.filter(action__status=ActionStatus.DONE, action__performed_on__range=(window.start, window.end))
+        .values("action__business_unit_id")
+        .annotate(total=Sum("rating"), n=Count("pk"))
+        .values_list("action__business_unit_id", "total", "n")
+    )
+    return {unit: (total, n) for unit, total, n in rows}
+
+
+def _rating_measure(window, total, n, unit_id=None) -> Measure:
+    return Measure(
+        value=round(total / n, 2) if n else None,
+        records=n,
+        url=_url("extramile:action-list", confirmed="yes", unit=unit_id, **{"from": window.start.isoformat(), "to": window.end.isoformat()}),
+    )
+
+
+def measure_average_rating(window: Window, business_unit=None) -> Measure:
+    """The recipients' average rating (1-5) of the confirmed actions performed in the window. One query."""
+    rows = _rating_rows(window)
+    unit_id = _unit_pk(business_unit)
+    if unit_id is not None:
+        total, n = rows.get(unit_id, (0, 0))
+    else:
+        total, n = sum(t for t, _ in rows.values()), sum(n for _, n in rows.values())
+    return _rating_measure(window, total, n, unit_id)
+
+
+def measure_average_rating_by_unit(window: Window) -> dict:
+    rows = _rating_rows(window)
+    result = {unit: _rating_measure(window, total, n, unit) for unit, (total, n) in rows.items()}
+    result[None] = _rating_measure(window, sum(t for t, _ in rows.values()), sum(n for _, n in rows.values()))
+    return result
+
+
+def _check_in_rows(window: Window) -> dict:
+    """{unit: (due check-ins, answered on time)} for the check-ins due in the window and already due."""
+    from django.db.models import F
+
+    rows = (
+        CheckIn.objects.filter(due_at__date__range=(window.start, window.end), due_at__lte=timezone.now())
+        .values("key_user__business_unit_id")
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("due_at"))))
+        .values_list("key_user__business_unit_id", "total", "on_time")
+    )
+    return {unit: (total, on_time) for unit, total, on_time in rows}
+
+
+def _percent_measure(window, total, part, unit_id=None) -> Measure:
+    return Measure(
+        value=round(100.0 * part / total, 1) if total else None,
+        records=total,
+        url=_url("extramile:checkin-list", unit=unit_id, due_from=window.start.isoformat(), due_to=window.end.isoformat()),
+    )
+
+
+def measure_check_ins_on_time(window: Window, business_unit=None) -> Measure:
+    """Share of the check-ins due in the window that were answered by their due time. One query."""
+    rows = _check_in_rows(window)
+    unit_id = _unit_pk(business_unit)
+    if unit_id is not None:
+        total, part = rows.get(unit_id, (0, 0))
+    else:
+        total, part = sum(t for t, _ in rows.values()), sum(p for _, p in rows.values())
+    return _percent_measure(window, total, part, unit_id)
+
+
+def measure_check_ins_on_time_by_unit(window: Window) -> dict:
+    rows = _check_in_rows(window)
+    result = {unit: _percent_measure(window, total, part, unit) for unit, (total, part) in rows.items()}
+    result[None] = _percent_measure(window, sum(t for t, _ in rows.values()), sum(p for _, p in rows.values()))
+    return result
+
+
+def _survey_rows(window: Window) -> dict:
+    rows = (
+        ResolutionSurvey.objects.answered()
+        .filter(resolved_at__date__range=(window.start, window.end))
+        .values("business_unit_id")
+        .annotate(total=Sum("rating"), n=Count("pk"))
+        .values_list("business_unit_id", "total", "n")
+    )
+    return {unit: (total, n) for unit, total, n in rows}
+
+
+def _survey_measure(window, total, n, unit_id=None) -> Measure:
+    return Measure(
+        value=round(total / n, 2) if n else None,
+        records=n,
+        url=_url("extramile:survey-list", state="answered", unit=unit_id, **{"from": window.start.isoformat(), "to": window.end.isoformat()}),
+    )
+
+
+def measure_survey_average(window: Window, business_unit=None) -> Measure:
+    """The average post-resolution survey rating (1-5) of pain points resolved in the window. One query."""
+    rows = _survey_rows(window)
+    unit_id = _unit_pk(business_unit)
+    if unit_id is not None:
+        total, n = rows.get(unit_id, (0, 0))
+    else:
+        total, n = sum(t for t, _ in rows.values()), sum(n for _, n in rows.values())
+    return _survey_measure(window, total, n, unit_id)
+
+
+def measure_survey_average_by_unit(window: Window) -> dict:
+    rows = _survey_rows(window)
+    result = {unit: _survey_measure(window, total, n, unit) for unit, (total, n) in rows.items()}
+    result[None] = _survey_measure(window, sum(t for t, _ in rows.values()), sum(n for _, n in rows.values()))
+    return result
+
+
+def overdue_check_in_count(user, business_unit=None) -> int:
+    queryset = CheckIn.objects.for_user(user).overdue()
+    if business_unit is not None:
+        queryset = queryset.filter(key_user__business_unit=business_unit)
+    return queryset.count()
+
+
+def open_suggestion_count(user) -> int:
+    return ProblemSuggestion.objects.for_user(user).filter(status="open").count() if is_it_staff(user) else 0
+

@@ -1,0 +1,512 @@
+"""Writes of "Take the extra mile": atomic functions named <entity>_<action>(*, ...).
+
+Pages, the API, the Celery tasks and the demo data all call these. A refusal raises
+`ValidationError({"field": "message"})` before anything is written; an actor without the right
+role gets `PermissionDenied`. Other apps are reached only through their services (a failed
+check-in creates its pain point with `listening.services.pain_point_create`, and is announced to
+webhook subscribers as the `check_in.failed` event, with the pain point as the visibility target).
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..integrations.events import absolute_url, emit, pain_point_payload
+from ..roles import is_it_staff
+from ..services import notify
+from .choices import (
+    PROPOSAL_KINDS,
+    SUBJECT_MODELS,
+    ActionKind,
+    ActionStatus,
+    CheckInStatus,
+    SuggestionStatus,
+)
+from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
+
+
+def _require_it(actor, what: str) -> None:
+    if not is_it_staff(actor):
+        raise PermissionDenied(f"Only IT staff can {what}.")
+
+
+def _rating(value, field: str = "rating") -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or str(number) != str(value).strip() or not 1 <= number <= 5:
+        raise ValidationError({field: "Give a rating from 1 to 5."})
+    return number
+
+
+def _hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        raise ValidationError({"effort_hours": "Enter the effort in hours, e.g. 1.5."}) from None
+    if hours < 0:
+        raise ValidationError({"effort_hours": "Effort cannot be negative."})
+    if hours > 1000:
+        raise ValidationError({"effort_hours": "Log at most 1000 hours for one action."})
+    return hours.quantize(Decimal("0.1"))
+
+
+def subject_content_type(subject):
+    """The content type of an allowed subject, or a refusal."""
+    content_type = ContentType.objects.get_for_model(subject)
+    if f"{content_type.app_label}.{content_type.model}" not in SUBJECT_MODELS:
+        raise ValidationError({"subject": "An action follows a pain point, an initiative or a revenue project."})
+    return content_type
+
+
+def _check_recipients(recipients) -> list:
+    recipients = list(dict.fromkeys(r for r in recipients if r is not None))
+    it_people = [str(r) for r in recipients if is_it_staff(r)]
+    if it_people:
+        raise ValidationError({"recipients": f"Recipients are business people; {', '.join(it_people)} work in IT."})
+    return recipients
+
+
+def _ask_recipients_to_rate(action: ExtraMileAction, recipients) -> None:
+    notify(
+        recipients=recipients,
+        kind="extramile.action_done",
+        title=f"IT went the extra mile for you: {action.title}",
+        body=(
+            f"{action.performed_by} did this for {action.business_unit}: {action.get_kind_display().lower()}. "
+            "Please confirm it and rate it from 1 to 5."
+        ),
+        url=action.get_absolute_url(),
+        target=action,
+    )
+
+
+# --- The ledger ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extra_mile_action_create(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    business_unit,
+    description: str = "",
+    performed_by=None,
+    performed_on: datetime.date | None = None,
+    effort_hours=0,
+    recipients=(),
+    subject=None,
+    external_ref: str = "",
+    evidence_url: str = "",
+    status: str = ActionStatus.DONE,
+) -> ExtraMileAction:
+    """Log an action IT took beyond the request. A done one asks its recipients to rate it."""
+    _require_it(actor, "log extra-mile actions")
+    performed_by = performed_by or actor
+    if not is_it_staff(performed_by):
+        raise ValidationError({"performed_by": "Extra-mile actions are performed by IT staff."})
+    performed_on = performed_on or timezone.localdate()
+    if status == ActionStatus.DONE and performed_on > timezone.localdate():
+        raise ValidationError({"performed_on": "A done action cannot be dated in the future; plan it instead."})
+    recipients = _check_recipients(recipients)
+    action = ExtraMileAction(
+        kind=kind,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        status=status,
+        performed_by=performed_by,
+        performed_on=performed_on,
+        effort_hours=_hours(effort_hours),
+        business_unit=business_unit,
+        external_ref=(external_ref or "").strip(),
+        evidence_url=(evidence_url or "").strip(),
+    )
+    if subject is not None:
+        action.subject_type = subject_content_type(subject)
+        action.subject_id = subject.pk
+    action.full_clean()
+    action.save()
+    action.recipients.set(recipients)
+    if status == ActionStatus.DONE:
+        _ask_recipients_to_rate(action, recipients)
+    return action
+
+
+@transaction.atomic
+def extra_mile_action_complete(
+    *, action: ExtraMileAction, actor, performed_on=None, effort_hours=None, evidence_url=None, recipients=None
+) -> ExtraMileAction:
+    """Mark a planned action done (e.g. the FAQ is written); its recipients are asked to rate it."""
+    _require_it(actor, "complete extra-mile actions")
+    action = ExtraMileAction.objects.select_for_update().get(pk=action.pk)
+    if action.status != ActionStatus.PLANNED:
+        raise ValidationError({"status": "This action is already done."})
+    performed_on = performed_on or timezone.localdate()
+    if performed_on > timezone.localdate():
+        raise ValidationError({"performed_on": "A done action cannot be dated in the future."})
+    recipients = _check_recipients(recipients) if recipients is not None else list(action.recipients.all())
+    action.status = ActionStatus.DONE
+    action.performed_on = performed_on
+    if effort_hours is not None:
+        action.effort_hours = _hours(effort_hours)
+    if evidence_url is not None:
+        action.evidence_url = evidence_url.strip()
+    action.full_clean()
+    action.save()
+    action.recipients.set(recipients)
+    _ask_recipients_to_rate(action, recipients)
+    return action
+
+
+@transaction.atomic
+def extra_mile_action_rate(*, action: ExtraMileAction, rated_by, rating, comment: str = "") -> ExtraMileRating:
+    """A recipient confirms the action and rates it 1-5, once; the performer never rates their own."""
+    action = ExtraMileAction.objects.select_for_update().get(pk=action.pk)
+    if action.performed_by_id == rated_by.pk:
+        raise ValidationError({"rating": "You performed this action: only its recipients rate it."})
+    if not action.recipients.filter(pk=rated_by.pk).exists():
+        raise ValidationError({"rating": "Only the recipients of this action can confirm and rate it."})
+    if action.status != ActionStatus.DONE:
+        raise ValidationError({"rating": "This action is only planned: rate it once it is done."})
+    rating = _rating(rating)
+    if ExtraMileRating.objects.filter(action=action, rated_by=rated_by).exists():
+        raise ValidationError({"rating": "You already rated this action."})
+    row = ExtraMileRating(action=action, rated_by=rated_by, rating=rating, comment=(comment or "").strip())
+    row.full_clean()
+    row.save()
+    notify(
+        recipients=[action.performed_by],
+        kind="extramile.action_rated",
+        title=f"{rated_by} confirmed “{action.title}” and rated it {rating}/5",
+        body=row.comment,
+        url=action.get_absolute_url(),
+        target=action,
+    )
+    return row
+
+
+# --- Maintenance windows and check-ins -------------------------------------------------------------
+
+
+@transaction.atomic
+def maintenance_window_create(
+    *, actor, system: str, starts_at, ends_at, business_units=(), key_users=(), description: str = ""
+) -> MaintenanceWindow:
+    """Record planned downtime; its key users get a check-in once it has ended."""
+    _require_it(actor, "record maintenance windows")
+    key_users = list(dict.fromkeys(key_users))
+    business_units = list(dict.fromkeys(business_units))
+    window = MaintenanceWindow(
+        system=(system or "").strip(), description=(description or "").strip(),
+        starts_at=starts_at, ends_at=ends_at, recorded_by=actor,
+    )
+    window.full_clean()
+    if not key_users:
+        raise ValidationError({"key_users": "Name at least one key user to check with after the window."})
+    without_unit = [str(u) for u in key_users if not u.business_unit_id]
+    if without_unit:
+        raise ValidationError({"key_users": f"Key users are business people with a unit; {', '.join(without_unit)} has none."})
+    if not business_units:
+        business_units = list({u.business_unit_id: u.business_unit for u in key_users}.values())
+    window.save()
+    window.business_units.set(business_units)
+    window.key_users.set(key_users)
+    return window
+
+
+@transaction.atomic
+def check_ins_create(*, now: datetime.datetime | None = None) -> int:
+    """Create one check-in per key user of every window that has ended; ask each key user.
+
+    Idempotent: the unique (window, key user) constraint and ON CONFLICT DO NOTHING make a second
+    run (or a concurrent one) create nothing; key users are notified by claiming the check-ins not
+    yet notified under a row lock, so each is asked once. A fixed number of queries per run.
+    """
+    now = now or timezone.now()
+    hours = datetime.timedelta(hours=settings.EXTRAMILE_CHECKIN_DUE_HOURS)
+    windows = list(
+        MaintenanceWindow.objects.filter(check_ins_created_at__isnull=True, ends_at__lte=now)
+        .select_for_update(skip_locked=True)
+        .prefetch_related("key_users")
+    )
+    rows = [
+        CheckIn(window=window, key_user=user, due_at=max(window.ends_at, now) + hours)
+        for window in windows
+        for user in window.key_users.all()
+    ]
+    CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+    if windows:
+        MaintenanceWindow.objects.filter(pk__in=[w.pk for w in windows]).update(check_ins_created_at=now)
+    return _check_ins_notify(now)
+
+
+def _check_ins_notify(now) -> int:
+    claimed = list(
+        CheckIn.objects.filter(notified_at__isnull=True, status=CheckInStatus.PENDING)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("window", "key_user")
+    )
+    for check_in in claimed:
+        local_due = timezone.localtime(check_in.due_at)
+        notify(
+            recipients=[check_in.key_user],
+            kind="extramile.check_in",
+            title=f"After the maintenance of {check_in.window.system}: does everything run correctly?",
+            body=f"Please answer by {local_due:%Y-%m-%d %H:%M}. A “no” goes straight to IT as a pain point.",
+            url=check_in.get_absolute_url(),
+            target=check_in,
+        )
+    CheckIn.objects.filter(pk__in=[c.pk for c in claimed]).update(notified_at=now)
+    return len(claimed)
+
+
+@transaction.atomic
+def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str = "") -> CheckIn:
+    """The key user (or IT on their behalf, after a call) answers; a "no" becomes a pain point."""
+    from listening import services as listening_services
+    from listening.choices import Category, Source
+
+    check_in = CheckIn.objects.select_for_update(of=("self",)).select_related("window", "key_user").get(pk=check_in.pk)
+    if actor.pk != check_in.key_user_id and not is_it_staff(actor):
+        raise ValidationError(
+            {"answered_by": f"This check-in is {check_in.key_user}'s: only they, or IT on their behalf, can answer it."}
+        )
+    if check_in.status != CheckInStatus.PENDING:
+        raise ValidationError({"status": "This check-in was already answered."})
+    if systems_ok is None:
+        raise ValidationError({"systems_ok": "Say whether the systems run correctly: yes or no."})
+    problem = (problem or "").strip()
+    if not systems_ok and not problem:
+        raise ValidationError({"problem": "Say what is wrong, so that IT can act on it."})
+    now = timezone.now()
+    check_in.systems_ok = bool(systems_ok)
+    check_in.problem = "" if systems_ok else problem
+    check_in.status = CheckInStatus.OK if systems_ok else CheckInStatus.PROBLEM
+    check_in.answered_at = now
+    check_in.answered_by = actor
+    if not systems_ok:
+        window = check_in.window
+        on_behalf = "" if actor.pk == check_in.key_user_id else f" (answered by {actor} on their behalf)"
+        pain_point = listening_services.pain_point_create(
+            submitted_by=check_in.key_user,
+            business_unit=check_in.key_user.business_unit,
+            title=f"After maintenance of {window.system}: {problem.splitlines()[0][:120]}",
+            description=(
+                f"{check_in.key_user}{on_behalf} reported after the maintenance window of {window.system} "
+                f"({timezone.localtime(window.starts_at):%Y-%m-%d %H:%M} to "
+                f"{timezone.localtime(window.ends_at):%Y-%m-%d %H:%M}) that the systems do not run correctly:\n\n{problem}"
+            ),
+            category=Category.SYSTEM,
+            severity=4,
+            source=Source.CHECK_IN,
+            source_system="check-in",
+            external_ref=f"check-in-{check_in.pk}",
+        )
+        check_in.pain_point_id = pain_point.pk
+        emit(
+            "check_in.failed",
+            _check_in_failed_payload(check_in, pain_point, answered_by=actor, problem=problem),
+            target=pain_point,
+        )
+        notify(
+            recipients=[p for p in (window.recorded_by,) if p is not None and p.pk != actor.pk],
+            kind="extramile.check_in_problem",
+            title=f"Check-in after {window.system}: {check_in.key_user} reports a problem",
+            body=problem[:500],
+            url=pain_point.get_absolute_url(),
+            target=check_in,
+        )
+    check_in.full_clean()
+    check_in.save()
+    return check_in
+
+
+def _check_in_failed_payload(check_in: CheckIn, pain_point, *, answered_by, problem: str) -> dict:
+    """The `data` of the check_in.failed webhook event: the check-in, its window and the pain point."""
+    window = check_in.window
+    return {
+        "id": check_in.pk,
+        "url": absolute_url(check_in),
+        "problem": problem,
+        "key_user": check_in.key_user.username,
+        "business_unit": getattr(check_in.key_user.business_unit, "slug", None),
+        "answered_by": answered_by.username,
+        "answered_at": timezone.now().isoformat(),
+        "due_at": check_in.due_at.isoformat(),
+        "window": {
+            "id": window.pk,
+            "system": window.system,
+            "starts_at": window.starts_at.isoformat(),
+            "ends_at": window.ends_at.isoformat(),
+            "url": absolute_url(window),
+        },
+        "pain_point": pain_point_payload(pain_point),
+    }
+
+
+# --- Repeated problems ---------------------------------------------------------------------------------
+
+
+def suggestions_refresh(*, now: datetime.datetime | None = None) -> int:
+    """Propose a manual/FAQ or a training for each repeated problem found; return how many are new.
+
+    A fixed number of queries whatever the data: the resolved pain points of the period, the
+    pain points with many votes, the evidence already used, and one bulk insert. A pain point is
+    evidence of one cluster proposal only, so a dismissed proposal is not made again.
+    """
+    from .selectors import repeated_problem_candidates
+
+    rows = [
+        ProblemSuggestion(
+            key=candidate.key,
+            trigger=candidate.trigger,
+            business_unit_id=candidate.business_unit_id,
+            category=candidate.category,
+            pain_point_id=candidate.pain_point_id,
+            evidence=candidate.evidence,
+            proposed_kind=candidate.proposed_kind,
+            reason=candidate.reason[:300],
+        )
+        for candidate in repeated_problem_candidates(now=now)
+    ]
+    created = ProblemSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+@transaction.atomic
+def suggestion_accept(
+    *, suggestion: ProblemSuggestion, actor, kind: str | None = None, planned_on=None, title: str = "", recipients=None
+) -> ExtraMileAction:
+    """IT takes the proposal: a planned extra-mile action (a manual/FAQ or a training) is created."""
+    from listening.choices import Category
+    from listening.models import PainPoint
+
+    _require_it(actor, "accept proposals")
+    suggestion = ProblemSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != SuggestionStatus.OPEN:
+        raise ValidationError({"status": f"This proposal was already {suggestion.get_status_display().lower()}."})
+    kind = kind or suggestion.proposed_kind
+    if kind not in PROPOSAL_KINDS:
+        raise ValidationError({"kind": "Choose a manual or FAQ, or a training."})
+    planned_on = planned_on or timezone.localdate() + datetime.timedelta(days=14)
+    pain_points = list(PainPoint.objects.filter(pk__in=suggestion.evidence).select_related("submitted_by"))
+    if recipients is None:
+        recipients = [p.submitted_by for p in pain_points if p.submitted_by is not None and not is_it_staff(p.submitted_by)]
+    subject = next((p for p in pain_points if p.pk == suggestion.pain_point_id), pain_points[-1] if pain_points else None)
+    category = dict(Category.choices).get(suggestion.category, suggestion.category).lower()
+    default_title = f"{ActionKind(kind).label} on the {category} problems of {suggestion.business_unit}"
+    action = extra_mile_action_create(
+        actor=actor,
+        kind=kind,
+        title=(title or "").strip() or default_title,
+        description=suggestion.reason,
+        business_unit=suggestion.business_unit,
+        performed_on=planned_on,
+        recipients=recipients,
+        subject=subject,
+        status=ActionStatus.PLANNED,
+    )
+    suggestion.status = SuggestionStatus.ACCEPTED
+    suggestion.decided_by = actor
+    suggestion.decided_at = timezone.now()
+    suggestion.action = action
+    suggestion.save()
+    return action
+
+
+@transaction.atomic
+def suggestion_dismiss(*, suggestion: ProblemSuggestion, actor, reason: str = "") -> ProblemSuggestion:
+    _require_it(actor, "dismiss proposals")
+    suggestion = ProblemSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != SuggestionStatus.OPEN:
+        raise ValidationError({"status": f"This proposal was already {suggestion.get_status_display().lower()}."})
+    suggestion.status = SuggestionStatus.DISMISSED
+    suggestion.decided_by = actor
+    suggestion.decided_at = timezone.now()
+    suggestion.dismiss_reason = (reason or "").strip()
+    suggestion.save()
+    return suggestion
+
+
+# --- Post-resolution surveys ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def surveys_create(*, now: datetime.datetime | None = None) -> int:
+    """Ask the submitter and the voters of each recently resolved pain point for a rating.
+
+    Pain points resolved in the last EXTRAMILE_SURVEY_LOOKBACK_DAYS are looked at, so the task may
+    miss a few runs; the unique (pain point, respondent) constraint makes running it again
+    create nothing, and the respondents are notified by claiming surveys not yet notified.
+    """
+    from .selectors import resolved_pain_point_people
+
+    now = now or timezone.now()
+    deadline = now + datetime.timedelta(days=settings.EXTRAMILE_SURVEY_DAYS)
+    since = now - datetime.timedelta(days=settings.EXTRAMILE_SURVEY_LOOKBACK_DAYS)
+    rows = [
+        ResolutionSurvey(
+            pain_point_id=person.pain_point_id,
+            business_unit_id=person.business_unit_id,
+            respondent_id=person.user_id,
+            role=person.role,
+            resolved_at=person.resolved_at,
+            due_at=deadline,
+        )
+        for person in resolved_pain_point_people(since=since, until=now)
+    ]
+    ResolutionSurvey.objects.bulk_create(rows, ignore_conflicts=True)
+    claimed = list(
+        ResolutionSurvey.objects.filter(notified_at__isnull=True, answered_at__isnull=True)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("respondent")
+    )
+    titles = _pain_point_titles({s.pain_point_id for s in claimed})
+    for survey in claimed:
+        title = titles.get(survey.pain_point_id, "your pain point")
+        notify(
+            recipients=[survey.respondent],
+            kind="extramile.survey",
+            title=f"Resolved: {title}. How well did IT solve it?",
+            body=f"Rate the result from 1 to 5 by {timezone.localtime(survey.due_at):%Y-%m-%d}.",
+            url=survey.get_absolute_url(),
+            target=survey,
+        )
+    ResolutionSurvey.objects.filter(pk__in=[s.pk for s in claimed]).update(notified_at=now)
+    return len(claimed)
+
+
+def _pain_point_titles(pks) -> dict:
+    from listening.models import PainPoint
+
+    if not pks:
+        return {}
+    return dict(PainPoint.objects.filter(pk__in=pks).values_list("pk", "title"))
+
+
+@transaction.atomic
+def survey_answer(*, survey: ResolutionSurvey, actor, rating, comment: str = "") -> ResolutionSurvey:
+    """The respondent rates the resolution 1-5 with a comment, once, before the deadline."""
+    survey = ResolutionSurvey.objects.select_for_update().get(pk=survey.pk)
+    if survey.respondent_id != actor.pk:
+        raise ValidationError({"respondent": "Only the person asked can answer this survey."})
+    if survey.answered_at is not None:
+        raise ValidationError({"rating": "You already answered this survey."})
+    if survey.due_at < timezone.now():
+        raise ValidationError(
+            {"due_at": f"This survey closed on {timezone.localtime(survey.due_at):%Y-%m-%d %H:%M}: answers are no longer taken."}
+        )
+    survey.rating = _rating(rating)
+    survey.comment = (comment or "").strip()
+    survey.answered_at = timezone.now()
+    survey.full_clean()
+    survey.save()
+    return survey
+

@@ -1,0 +1,471 @@
+"""Pages of "Take the extra mile".
+
+IT: the quick log (also opened from a pain point or initiative page with `?pain_point=<id>` or
+`?initiative=<id>`), the ledger and "my actions", the repeated-problem proposals, the board of
+maintenance windows and check-ins. The business: "what IT did for us" with confirm and rate, the
+check-ins and surveys they are asked to answer. Every object is looked up through `for_user()`.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..models import BusinessUnit
+from ..roles import is_it_staff
+from . import selectors, services
+from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionStatus
+from .forms import (
+    ActionForm,
+    CheckInAnswerForm,
+    CompleteForm,
+    MaintenanceWindowForm,
+    RateForm,
+    SuggestionAcceptForm,
+    SuggestionDismissForm,
+    SurveyForm,
+    apply_errors,
+)
+from .models import ExtraMileAction
+
+PAGE_SIZE = 25
+
+# Query parameters that open the quick log from another page, and the model each names.
+PREFILL_PARAMETERS = {
+    "pain_point": "listening.painpoint",
+    "initiative": "initiatives.initiative",
+    "revenue_project": "revenue.revenueproject",
+}
+
+
+def _require_it(user, what: str) -> None:
+    if not is_it_staff(user):
+        raise PermissionDenied(f"Only IT staff can {what}.")
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _units():
+    return BusinessUnit.objects.filter(is_active=True).only("pk", "name")
+
+
+@login_required
+def index(request):
+    """IT starts on the ledger, the business on what IT did for it."""
+    return redirect("extramile:action-list" if is_it_staff(request.user) else "extramile:for-us")
+
+
+# --- The ledger ----------------------------------------------------------------------------------
+
+
+def _action_list_page(request, *, title: str, mine: bool = False, template="extramile/action_list.html"):
+    params = request.GET.copy()
+    if mine:
+        params["performer"] = "me"
+    queryset = selectors.action_filter(selectors.action_list(user=request.user), params, user=request.user)
+    return render(
+        request,
+        template,
+        {
+            "page_obj": _page(request, queryset),
+            "title": title,
+            "mine": mine,
+            "filters": params,
+            "kinds": ActionKind.choices,
+            "statuses": ActionStatus.choices,
+            "units": _units(),
+            "is_it": is_it_staff(request.user),
+        },
+    )
+
+
+@login_required
+def action_list(request):
+    return _action_list_page(request, title="Extra-mile ledger")
+
+
+@login_required
+def my_actions(request):
+    _require_it(request.user, "log extra-mile actions")
+    return _action_list_page(request, title="My extra-mile actions", mine=True)
+
+
+@login_required
+def for_us(request):
+    """What IT did for us: the unit's done actions and those addressed to the user, to rate."""
+    params = request.GET.copy()
+    params.setdefault("status", ActionStatus.DONE)
+    queryset = selectors.action_filter(selectors.action_list(user=request.user), params, user=request.user)
+    return render(
+        request,
+        "extramile/for_us.html",
+        {"page_obj": _page(request, queryset), "filters": params, "kinds": ActionKind.choices, "rate_form": RateForm()},
+    )
+
+
+def _prefill_subject(request):
+    """The subject named by `?pain_point=`, `?initiative=` or `?revenue_project=`, if visible."""
+    for parameter, label in PREFILL_PARAMETERS.items():
+        value = request.GET.get(parameter) or ""
+        if not value:
+            continue
+        if not value.isdigit():
+            raise Http404("No such subject.")
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            raise Http404("That kind of subject does not exist yet.") from None
+        return get_object_or_404(model.objects.for_user(request.user), pk=int(value))
+    return None
+
+
+@login_required
+def action_create(request):
+    """Log an action in under a minute: kind, title and unit; the rest is optional."""
+    _require_it(request.user, "log extra-mile actions")
+    subject = _prefill_subject(request) if request.method == "GET" else None
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subject = selectors.visible_subject(request.user, data.get("subject_type"), data.get("subject_id"))
+                action = services.extra_mile_action_create(
+                    actor=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    business_unit=data["business_unit"],
+                    description=data["description"],
+                    performed_on=data["performed_on"],
+                    effort_hours=data["effort_hours"],
+                    recipients=list(data["recipients"]),
+                    subject=subject,
+                    external_ref=data["external_ref"],
+                    evidence_url=data["evidence_url"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                count = len(data["recipients"])
+                messages.success(
+                    request,
+                    f"Logged “{action.title}”."
+                    + (f" {count} recipient{'s' if count != 1 else ''} asked to confirm and rate it." if count else ""),
+                )
+                return redirect(action)
+        status = 400
+    else:
+        initial = {"performed_on": timezone.localdate(), "effort_hours": 1, "kind": ActionKind.EXTRA_ANALYSIS}
+        if subject is not None:
+            meta = subject._meta
+            initial["subject_type"] = f"{meta.app_label}.{meta.model_name}"
+            initial["subject_id"] = subject.pk
+            if getattr(subject, "business_unit_id", None):
+                initial["business_unit"] = subject.business_unit_id
+            submitter = getattr(subject, "submitted_by", None)
+            if submitter is not None and not is_it_staff(submitter):
+                initial["recipients"] = [submitter.pk]
+        form = ActionForm(initial=initial)
+        status = 200
+    subject_label = None
+    label = form["subject_type"].value()
+    if subject is None and label and form["subject_id"].value():
+        subject = _subject_or_none(request.user, label, form["subject_id"].value())
+    if subject is not None:
+        meta = subject._meta
+        subject_label = SUBJECT_MODELS.get(f"{meta.app_label}.{meta.model_name}", meta.verbose_name)
+    return render(
+        request, "extramile/action_form.html", {"form": form, "subject": subject, "subject_label": subject_label}, status=status
+    )
+
+
+def _subject_or_none(user, label, pk):
+    try:
+        return selectors.visible_subject(user, label, pk)
+    except (ValidationError, ValueError):
+        return None
+
+
+@login_required
+def action_detail(request, pk):
+    action = get_object_or_404(selectors.action_detail(user=request.user), pk=pk)
+    ratings = list(action.ratings.all())
+    can_rate = (
+        action.is_done
+        and action.performed_by_id != request.user.pk
+        and any(r.pk == request.user.pk for r in action.recipients.all())
+        and not any(r.rated_by_id == request.user.pk for r in ratings)
+    )
+    return render(
+        request,
+        "extramile/action_detail.html",
+        {
+            "action": action,
+            "ratings": ratings,
+            "can_rate": can_rate,
+            "rate_form": RateForm(),
+            "complete_form": CompleteForm(
+                initial={"performed_on": timezone.localdate(), "effort_hours": action.effort_hours, "evidence_url": action.evidence_url}
+            ),
+            "is_it": is_it_staff(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_rate(request, pk):
+    action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extra_mile_action_rate(
+                action=action, rated_by=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Thank you: you confirmed “{action.title}” and rated it {form.cleaned_data['rating']}/5.")
+            return redirect("extramile:for-us" if request.POST.get("next") == "for-us" else action)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("extramile:for-us" if request.POST.get("next") == "for-us" else action)
+
+
+@login_required
+@require_POST
+def action_complete(request, pk):
+    _require_it(request.user, "complete extra-mile actions")
+    action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extra_mile_action_complete(action=action, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"“{action.title}” is done; its recipients are asked to rate it.")
+            return redirect(action)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect(action)
+
+
+# --- Repeated problems -------------------------------------------------------------------------------
+
+
+@login_required
+def suggestion_list(request):
+    _require_it(request.user, "see repeated-problem proposals")
+    state = request.GET.get("status", SuggestionStatus.OPEN)
+    queryset = selectors.suggestion_list(user=request.user)
+    if state in SuggestionStatus.values:
+        queryset = queryset.filter(status=state)
+    if (request.GET.get("unit") or "").isdigit():
+        queryset = queryset.filter(business_unit_id=int(request.GET["unit"]))
+    page = _page(request, queryset)
+    page.object_list = selectors.attach_evidence(page.object_list)
+    return render(
+        request,
+        "extramile/suggestion_list.html",
+        {"page_obj": page, "state": state, "statuses": SuggestionStatus.choices, "units": _units(), "filters": request.GET},
+    )
+
+
+def _suggestion_page(request, suggestion, accept_form=None, dismiss_form=None, status=200):
+    [suggestion] = selectors.attach_evidence([suggestion])
+    return render(
+        request,
+        "extramile/suggestion_detail.html",
+        {
+            "suggestion": suggestion,
+            "accept_form": accept_form
+            or SuggestionAcceptForm(
+                initial={"kind": suggestion.proposed_kind, "planned_on": timezone.localdate() + datetime.timedelta(days=14)}
+            ),
+            "dismiss_form": dismiss_form or SuggestionDismissForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def suggestion_detail(request, pk):
+    _require_it(request.user, "see repeated-problem proposals")
+    return _suggestion_page(request, get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk))
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, pk):
+    _require_it(request.user, "accept proposals")
+    suggestion = get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk)
+    form = SuggestionAcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            action = services.suggestion_accept(suggestion=suggestion, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Accepted: “{action.title}” is planned for {action.performed_on:%Y-%m-%d}.")
+            return redirect(action)
+    return _suggestion_page(request, suggestion, accept_form=form, status=400)
+
+
+@login_required
+@require_POST
+def suggestion_dismiss(request, pk):
+    _require_it(request.user, "dismiss proposals")
+    suggestion = get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk)
+    form = SuggestionDismissForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggestion_dismiss(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Proposal dismissed.")
+            return redirect("extramile:suggestion-list")
+    return _suggestion_page(request, suggestion, dismiss_form=form, status=400)
+
+
+# --- Maintenance windows and check-ins -------------------------------------------------------------
+
+
+@login_required
+def window_list(request):
+    """The board: windows (upcoming, running, ended) and, for IT, the overdue check-ins."""
+    now = timezone.now()
+    queryset = selectors.window_list(user=request.user)
+    when = request.GET.get("when", "")
+    if when == "upcoming":
+        queryset = queryset.filter(starts_at__gt=now)
+    elif when == "ended":
+        queryset = queryset.filter(ends_at__lte=now)
+    text = (request.GET.get("q") or "").strip()
+    if text:
+        queryset = queryset.filter(system__icontains=text)
+    overdue = list(selectors.overdue_check_ins(user=request.user)[:50]) if is_it_staff(request.user) else []
+    return render(
+        request,
+        "extramile/window_list.html",
+        {"page_obj": _page(request, queryset), "overdue": overdue, "when": when, "filters": request.GET, "now": now,
+         "is_it": is_it_staff(request.user)},
+    )
+
+
+@login_required
+def window_create(request):
+    _require_it(request.user, "record maintenance windows")
+    if request.method == "POST":
+        form = MaintenanceWindowForm(request.POST)
+        if form.is_valid():
+            try:
+                window = services.maintenance_window_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"Maintenance window of {window.system} recorded; its key users will be asked once it ends.")
+                return redirect(window)
+        status = 400
+    else:
+        form = MaintenanceWindowForm()
+        status = 200
+    return render(request, "extramile/window_form.html", {"form": form}, status=status)
+
+
+@login_required
+def window_detail(request, pk):
+    window = get_object_or_404(selectors.window_list(user=request.user), pk=pk)
+    check_ins = selectors.check_in_list(user=request.user).filter(window=window)
+    return render(request, "extramile/window_detail.html", {"window": window, "check_ins": check_ins, "is_it": is_it_staff(request.user)})
+
+
+@login_required
+def check_in_list(request):
+    queryset = selectors.check_in_filter(selectors.check_in_list(user=request.user), request.GET)
+    return render(
+        request,
+        "extramile/checkin_list.html",
+        {"page_obj": _page(request, queryset), "filters": request.GET, "units": _units(), "statuses": CheckInStatus.choices},
+    )
+
+
+@login_required
+def check_in_detail(request, pk):
+    """The page the key user's notification links to: answer yes or no (IT may answer for them)."""
+    check_in = get_object_or_404(selectors.check_in_list(user=request.user), pk=pk)
+    form = CheckInAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                check_in = services.check_in_answer(
+                    check_in=check_in, actor=request.user,
+                    systems_ok=form.cleaned_data["systems_ok"], problem=form.cleaned_data["problem"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                if check_in.systems_ok:
+                    messages.success(request, "Thank you: IT is glad everything runs.")
+                else:
+                    messages.success(request, "Thank you: IT has your problem as a pain point and will look into it.")
+                return redirect(check_in)
+        status = 400
+    can_answer = check_in.is_pending and (check_in.key_user_id == request.user.pk or is_it_staff(request.user))
+    pain_point_url = None
+    if check_in.pain_point_id:
+        try:
+            pain_point_url = reverse("listening:detail", args=[check_in.pain_point_id])
+        except NoReverseMatch:
+            pain_point_url = None
+    return render(
+        request, "extramile/checkin_detail.html",
+        {"check_in": check_in, "form": form, "can_answer": can_answer, "on_behalf": check_in.key_user_id != request.user.pk,
+         "pain_point_url": pain_point_url},
+        status=status,
+    )
+
+
+# --- Surveys ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def survey_list(request):
+    params = request.GET.copy()
+    queryset = selectors.survey_filter(selectors.survey_list(user=request.user), params)
+    return render(
+        request, "extramile/survey_list.html",
+        {"page_obj": _page(request, queryset), "filters": params, "units": _units(), "is_it": is_it_staff(request.user)},
+    )
+
+
+@login_required
+def survey_detail(request, pk):
+    survey = get_object_or_404(selectors.survey_list(user=request.user), pk=pk)
+    form = SurveyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.survey_answer(survey=survey, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Thank you for your answer.")
+                return redirect(survey)
+        status = 400
+    can_answer = survey.respondent_id == request.user.pk and not survey.is_answered and not survey.is_closed
+    return render(request, "extramile/survey_detail.html", {"survey": survey, "form": form, "can_answer": can_answer}, status=status)
+
