@@ -1,0 +1,140 @@
+"""`Idempotency-Key` for every POST and PATCH under /api/v1/, whichever app serves it.
+
+A middleware rather than a mixin, so that no viewset can forget it. For a request that carries
+the header and an authenticated user (token or session):
+
+- the first request claims an `IdempotencyRecord` (unique per user and key) *before* the view
+  runs, in its own committed statement; its answer is stored when the view returns (not a 5xx:
+  a server error frees the key so the client can try again) and kept for 24 hours;
+- the same key with the same method, path and body replays the stored answer
+  (`Idempotent-Replayed: true`), without running the view again;
+- the same key with another request answers 422;
+- a request with a key whose first request is still running answers 409.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from rest_framework import exceptions
+
+from .choices import IdempotencyState
+from .models import IdempotencyRecord
+
+logger = logging.getLogger("portal.integrations")
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+METHODS = ("POST", "PATCH")
+# Answers that say nothing final about the request: the key stays free for another try.
+NOT_STORED = {401, 403, 408, 409, 425, 429}
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+def _user_of(request):
+    """The user behind the request: an API token (checked as DRF will) or the session."""
+    from partnership.authentication import HashedTokenAuthentication
+
+    try:
+        found = HashedTokenAuthentication().authenticate(request)
+    except exceptions.AuthenticationFailed:
+        return None
+    if found is not None:
+        return found[0]
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def request_fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.get_full_path().encode(), request.body):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.headers.get(HEADER)
+        if key is None or request.method not in METHODS or not request.path.startswith("/api/v1/"):
+            return self.get_response(request)
+        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+            return _error(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
+        user = _user_of(request)
+        if user is None:
+            return self.get_response(request)  # the view answers 401
+
+        fingerprint = request_fingerprint(request)
+        record, answer = self._claim(user, key, fingerprint, request)
+        if answer is not None:
+            return answer
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            raise
+        self._store(record, response)
+        return response
+
+    def _claim(self, user, key, fingerprint, request):
+        now = timezone.now()
+        for _ in range(2):
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        user=user,
+                        key=key,
+                        request_hash=fingerprint,
+                        method=request.method,
+                        path=request.path[:500],
+                        expires_at=now + datetime.timedelta(hours=settings.INTEGRATIONS_IDEMPOTENCY_HOURS),
+                    )
+                return record, None
+            except IntegrityError:
+                pass
+            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if existing is None:
+                continue  # freed meanwhile: claim again
+            if existing.expires_at <= now:
+                IdempotencyRecord.objects.filter(pk=existing.pk, expires_at__lte=now).delete()
+                continue
+            if existing.request_hash != fingerprint:
+                return None, _error(
+                    422, f"This {HEADER} was used for another request (method, path or body differ); use a new key."
+                )
+            if existing.state == IdempotencyState.IN_PROGRESS:
+                return None, _error(409, f"A request with this {HEADER} is still in progress; retry in a moment.")
+            return None, self._replay(existing)
+        return None, _error(409, f"A request with this {HEADER} is still in progress; retry in a moment.")
+
+    def _replay(self, record) -> HttpResponse:
+        response = HttpResponse(
+            bytes(record.response_body), status=record.status_code, content_type=record.content_type or None
+        )
+        if record.location:
+            response["Location"] = record.location
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _store(self, record, response) -> None:
+        status = response.status_code
+        if status >= 500 or status in NOT_STORED or getattr(response, "streaming", False):
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            return
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            state=IdempotencyState.COMPLETE,
+            status_code=status,
+            content_type=response.get("Content-Type", "")[:200],
+            response_body=bytes(response.content),
+            location=response.get("Location", "")[:500],
+        )

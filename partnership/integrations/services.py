@@ -1,0 +1,679 @@
+"""Writes of the ticketing integration. The webhook view, the management command, the API, the
+admin and the Celery tasks all call these.
+
+Inbound: `inbound_delivery_receive()` checks the source, the signature and the payload, then
+creates or updates the ticket's pain point through listening's services, all in one transaction
+with the delivery's log row; a refusal is logged in a row of its own after that transaction rolled
+back, so nothing is half-written.
+
+Outbound: `webhook_deliveries_queue()` (behind `events.emit`) writes one delivery row per
+subscription in the caller's transaction and queues the sender after commit;
+`webhook_delivery_attempt()` sends one, signed in the Standard Webhooks style.
+"""
+
+import datetime
+import ipaddress
+import json
+import logging
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.datastructures import CaseInsensitiveMapping
+
+from ..models import BusinessUnit
+from ..roles import Role, is_integration_client, is_it_staff
+from ..services import notify
+from .choices import CLAIMING_RESULTS, PING_EVENT, DeliveryStatus, InboundResult, SourceKind
+from .formats import FORMATS, Ignored, PayloadError, Ticket
+from .models import (
+    IdempotencyRecord,
+    InboundDelivery,
+    IntegrationSource,
+    WebhookDelivery,
+    WebhookSubscription,
+    generate_webhook_secret,
+)
+from .signatures import SignatureError, standard_headers
+
+logger = logging.getLogger("portal.integrations")
+
+# --- Integration sources -------------------------------------------------------------------------
+
+
+def _source_actor(name: str):
+    """The source's service account: inactive (it can never sign in or use a token), in the IT
+    staff group because listening's workflow services accept status changes from IT only. The
+    status history then names the ticketing system as the actor."""
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(
+        username=f"integration-{name}"[:150],
+        defaults={"first_name": name[:150], "last_name": "(integration)", "is_active": False},
+    )
+    if user.has_usable_password() or user.is_active:
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+    user.groups.add(Group.objects.get(name=Role.IT_STAFF.value))
+    return user
+
+
+def _check_secret(secret: str) -> str:
+    secret = (secret or "").strip()
+    if len(secret) < 16:
+        raise ValidationError({"secret": "Use a secret of at least 16 characters."})
+    return secret
+
+
+@transaction.atomic
+def integration_source_add(*, name: str, kind: str, secret: str, business_unit=None) -> IntegrationSource:
+    """Register a ticketing system that may post signed webhooks."""
+    if kind not in SourceKind.values:
+        raise ValidationError({"kind": f"Choose one of {', '.join(SourceKind.values)}."})
+    source = IntegrationSource(name=(name or "").strip(), kind=kind, secret=_check_secret(secret), business_unit=business_unit)
+    source.full_clean(exclude=["actor"])
+    source.actor = _source_actor(source.name)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def integration_source_rotate_secret(*, source: IntegrationSource, secret: str, overlap_hours: int | None = None) -> IntegrationSource:
+    """Make `secret` the current one; the old one stays valid for `overlap_hours` (0: no longer)."""
+    secret = _check_secret(secret)
+    hours = settings.INTEGRATIONS_SECRET_OVERLAP_HOURS if overlap_hours is None else overlap_hours
+    if hours < 0:
+        raise ValidationError({"overlap_hours": "The overlap cannot be negative."})
+    source = IntegrationSource.objects.select_for_update().get(pk=source.pk)
+    if secret == source.secret:
+        raise ValidationError({"secret": "That is already the current secret."})
+    source.previous_secret = source.secret if hours else ""
+    source.previous_secret_valid_until = timezone.now() + datetime.timedelta(hours=hours) if hours else None
+    source.secret = secret
+    source.save()
+    return source
+
+
+@transaction.atomic
+def integration_source_set_enabled(*, source: IntegrationSource, enabled: bool) -> IntegrationSource:
+    if source.enabled != enabled:
+        source.enabled = enabled
+        source.save()
+    return source
+
+
+# --- Inbound deliveries -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboundOutcome:
+    """The webhook's answer: HTTP status and the body fields."""
+
+    status_code: int
+    result: str
+    detail: str
+    delivery_id: str = ""
+    external_ref: str = ""
+    pain_point: int | None = None
+    url: str = ""
+
+    def as_body(self) -> dict:
+        if self.result == InboundResult.REFUSED:
+            return {"detail": self.detail}
+        return {
+            "result": self.result,
+            "detail": self.detail,
+            "delivery_id": self.delivery_id,
+            "external_ref": self.external_ref,
+            "pain_point": self.pain_point,
+            "url": self.url,
+        }
+
+
+class _Replay(Exception):
+    pass
+
+
+class _Retry(Exception):
+    pass
+
+
+# How often a delivery that lost a race (its ticket's pain point appeared meanwhile) is re-run.
+RACE_ATTEMPTS = 5
+
+
+def _refuse(source, source_name: str, status_code: int, reason: str, *, delivery_id="", event="", external_ref=""):
+    """Log a refused delivery (a row of its own, outside the rolled-back work) and answer it."""
+    logger.warning("inbound webhook refused (%s) from %s: %s", status_code, source_name, reason)
+    InboundDelivery.objects.create(
+        source=source,
+        source_name=source_name[:100],
+        delivery_id=delivery_id[:255],
+        event=event[:100],
+        external_ref=external_ref[:200],
+        result=InboundResult.REFUSED,
+        status_code=status_code,
+        reason=reason,
+    )
+    return InboundOutcome(status_code, InboundResult.REFUSED, reason, delivery_id, external_ref)
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.message_dict.items()))
+            prefix = "" if field == "__all__" else f"{field}: "
+            return f"{prefix}{errors[0]}"
+        return exc.messages[0]
+    return str(exc)
+
+
+def inbound_delivery_receive(*, source_name: str, headers, body: bytes, now=None) -> InboundOutcome:
+    """Check and apply one webhook delivery; every outcome, refusals included, is logged."""
+    headers = CaseInsensitiveMapping(headers)
+    source = IntegrationSource.objects.filter(name=source_name, enabled=True).select_related("business_unit").first()
+    if source is None:
+        return _refuse(None, source_name, 404, f"There is no enabled integration source named '{source_name}'.")
+    form = FORMATS[source.kind]
+    try:
+        form.verify(
+            secrets=source.valid_secrets(now),
+            headers=headers,
+            body=body,
+            now=now,
+            tolerance=settings.INTEGRATIONS_TIMESTAMP_TOLERANCE_SECONDS,
+        )
+    except SignatureError as exc:
+        return _refuse(source, source.name, 401, str(exc))
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _refuse(source, source.name, 400, f"The body is not valid JSON: {exc}")
+    if not isinstance(payload, dict):
+        return _refuse(source, source.name, 400, "The body must be a JSON object.")
+    delivery_id = form.delivery_id(headers, payload, body)
+    if not delivery_id:
+        return _refuse(source, source.name, 400, "The delivery has no id (webhook-id header).")
+    if len(delivery_id) > 255:
+        return _refuse(source, source.name, 400, "The delivery id is longer than 255 characters.")
+    try:
+        parsed = form.parse(payload, headers)
+    except PayloadError as exc:
+        return _refuse(source, source.name, 400, str(exc), delivery_id=delivery_id)
+    return _apply(source, form, delivery_id, parsed)
+
+
+def _apply(source, form, delivery_id: str, parsed) -> InboundOutcome:
+    ref = parsed.external_ref if isinstance(parsed, Ticket) else ""
+    for _ in range(RACE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                delivery = _claim(source, delivery_id, parsed.event, ref)
+                if isinstance(parsed, Ignored):
+                    delivery.result, delivery.status_code, delivery.reason = InboundResult.IGNORED, 200, parsed.reason
+                    delivery.save()
+                    return InboundOutcome(200, InboundResult.IGNORED, parsed.reason, delivery_id, ref)
+                pain_point, result, detail = _sync_ticket(source, form, parsed)
+                delivery.result = result
+                delivery.status_code = 201 if result == InboundResult.CREATED else 200
+                delivery.reason = detail
+                delivery.object_type = ContentType.objects.get_for_model(pain_point)
+                delivery.object_id = str(pain_point.pk)
+                delivery.save()
+            return InboundOutcome(
+                delivery.status_code, result, detail, delivery_id, ref, pain_point.pk, pain_point.get_absolute_url()
+            )
+        except _Replay:
+            return _replay(source, delivery_id, parsed.event, ref)
+        except (_Retry, IntegrityError):
+            continue
+        except (ValidationError, PermissionDenied) as exc:
+            return _refuse(source, source.name, 400, _message(exc), delivery_id=delivery_id, event=parsed.event, external_ref=ref)
+    return _refuse(
+        source, source.name, 409, "Other deliveries of this ticket kept changing it; retry later.",
+        delivery_id=delivery_id, event=parsed.event, external_ref=ref,
+    )
+
+
+def _claim(source, delivery_id, event, ref) -> InboundDelivery:
+    """Insert the delivery's log row. A concurrent delivery with the same id waits here for the
+    first one's transaction: when it commits, the unique constraint makes this one a replay."""
+    try:
+        with transaction.atomic():
+            return InboundDelivery.objects.create(
+                source=source,
+                source_name=source.name,
+                delivery_id=delivery_id,
+                event=event[:100],
+                external_ref=ref[:200],
+                result=InboundResult.PROCESSING,
+                status_code=0,
+            )
+    except IntegrityError:
+        raise _Replay from None
+
+
+def _replay(source, delivery_id, event, ref) -> InboundOutcome:
+    first = (
+        InboundDelivery.objects.filter(source=source, delivery_id=delivery_id, result__in=CLAIMING_RESULTS)
+        .order_by("received_at", "id")
+        .first()
+    )
+    pain_point_id = int(first.object_id) if first is not None and first.object_id.isdigit() else None
+    detail = "This delivery was already processed; nothing changed."
+    InboundDelivery.objects.create(
+        source=source,
+        source_name=source.name,
+        delivery_id=delivery_id,
+        event=event[:100],
+        external_ref=ref[:200],
+        result=InboundResult.REPLAY,
+        status_code=200,
+        reason=detail,
+        object_type=first.object_type if first is not None else None,
+        object_id=first.object_id if first is not None else "",
+    )
+    return InboundOutcome(200, InboundResult.REPLAY, detail, delivery_id, ref, pain_point_id)
+
+
+def _business_unit_for(source, ticket: Ticket):
+    if ticket.business_unit:
+        unit = BusinessUnit.objects.filter(slug=ticket.business_unit, is_active=True).first()
+        if unit is None:
+            raise ValidationError({"business_unit": f"There is no active business unit '{ticket.business_unit}'."})
+        return unit
+    if source.business_unit_id:
+        return source.business_unit
+    if ticket.reporter_email:
+        reporter = (
+            get_user_model()
+            .objects.filter(email__iexact=ticket.reporter_email, business_unit__isnull=False)
+            .select_related("business_unit")
+            .first()
+        )
+        if reporter is not None:
+            return reporter.business_unit
+    raise ValidationError(
+        {
+            "business_unit": (
+                f"Cannot tell which business unit ticket {ticket.external_ref} belongs to: give the source "
+                "a business unit, or send a reporter whose e-mail belongs to a portal user of a unit."
+            )
+        }
+    )
+
+
+def _sync_ticket(source, form, ticket: Ticket):
+    """Create the ticket's pain point or bring it up to date. Runs inside the delivery's transaction."""
+    from listening import services as listening
+    from listening.choices import Source
+    from listening.models import PainPoint
+
+    actor = source.actor or _source_actor(source.name)
+    note = f"{form.label} {ticket.external_ref}: status '{ticket.raw_status}'." if ticket.raw_status else ""
+    for _ in range(RACE_ATTEMPTS):
+        existing = (
+            PainPoint.objects.select_for_update()
+            .filter(source_system=source.name, external_ref=ticket.external_ref)
+            .first()
+        )
+        if existing is not None:
+            return _update(existing, ticket, actor, note)
+        unit = _business_unit_for(source, ticket)
+        try:
+            pain_point = listening.pain_point_create(
+                submitted_by=None,
+                business_unit=unit,
+                title=ticket.title,
+                description=ticket.description,
+                severity=ticket.severity or 3,
+                source=Source.TICKETING,
+                source_system=source.name,
+                external_ref=ticket.external_ref,
+            )
+        except ValidationError:
+            # Another delivery of the same ticket created it first (the unique index waited for
+            # its commit): update that one instead.
+            if PainPoint.objects.filter(source_system=source.name, external_ref=ticket.external_ref).exists():
+                continue
+            raise
+        _move_status(pain_point, ticket, actor, note)
+        return pain_point, InboundResult.CREATED, f"Pain point created from {form.label} {ticket.external_ref}."
+    raise _Retry
+
+
+def _update(pain_point, ticket: Ticket, actor, note: str):
+    from listening import services as listening
+
+    if pain_point.is_read_only:
+        return pain_point, InboundResult.UNCHANGED, "The pain point was merged into another one; it takes no changes."
+    changes = {}
+    if ticket.title != pain_point.title:
+        changes["title"] = ticket.title
+    if ticket.description != pain_point.description:
+        changes["description"] = ticket.description
+    if ticket.severity and ticket.severity != pain_point.severity:
+        changes["severity"] = ticket.severity
+    if changes:
+        listening.pain_point_update(pain_point=pain_point, actor=actor, **changes)
+    moved = _move_status(pain_point, ticket, actor, note)
+    if changes or moved:
+        what = sorted(changes) + (["status"] if moved else [])
+        return pain_point, InboundResult.UPDATED, f"Updated: {', '.join(what)}."
+    return pain_point, InboundResult.UNCHANGED, "The pain point already matched the ticket."
+
+
+# The main line of the workflow; a ticket moves its pain point forward along it, never back.
+FORWARD = ["new", "acknowledged", "analysing", "planned", "resolved", "closed"]
+
+
+def _move_status(pain_point, ticket: Ticket, actor, note: str) -> bool:
+    """Walk the pain point to the ticket's mapped status through listening's transitions."""
+    from listening import services as listening
+    from listening.choices import TRANSITIONS, PainPointStatus
+
+    target = ticket.status
+    if target is None or target == pain_point.status:
+        return False
+    if target == PainPointStatus.DECLINED:
+        if PainPointStatus.DECLINED not in TRANSITIONS[pain_point.status]:
+            return False
+        reason = ticket.note or note or "Declined in the ticketing system."
+        listening.pain_point_decline(pain_point=pain_point, actor=actor, reason=reason)
+        return True
+    if pain_point.status not in FORWARD or target not in FORWARD:
+        return False
+    start, end = FORWARD.index(pain_point.status), FORWARD.index(target)
+    if end <= start:
+        return False
+    steps = {
+        "acknowledged": listening.pain_point_acknowledge,
+        "analysing": listening.pain_point_start_analysis,
+        # An approved plan in the ticketing system stands for the evaluation (as an approved
+        # initiative does), so planning goes through mark_planned.
+        "planned": listening.pain_point_mark_planned,
+        "resolved": listening.pain_point_resolve,
+        "closed": listening.pain_point_close,
+    }
+    for status in FORWARD[start + 1 : end + 1]:
+        steps[status](pain_point=pain_point, actor=actor, note=note)
+    return True
+
+
+# --- Webhook subscriptions ------------------------------------------------------------------------------
+
+SUBSCRIPTION_FIELDS = ("url", "events", "description", "enabled")
+
+
+def can_subscribe(user) -> bool:
+    return is_it_staff(user) or is_integration_client(user)
+
+
+def _require_subscriber(actor) -> None:
+    if not can_subscribe(actor):
+        raise PermissionDenied("Only IT staff and integration clients can manage webhook subscriptions.")
+
+
+def _dedupe(events) -> list:
+    return list(dict.fromkeys(events)) if isinstance(events, (list, tuple)) else events
+
+
+@transaction.atomic
+def webhook_subscription_create(*, owner, url: str, events, description: str = "", enabled: bool = True) -> WebhookSubscription:
+    """Subscribe `owner` to events; the secret is generated and shown in the answer."""
+    _require_subscriber(owner)
+    subscription = WebhookSubscription(
+        owner=owner, url=(url or "").strip(), events=_dedupe(events), description=(description or "").strip(), enabled=enabled
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def webhook_subscription_update(*, subscription: WebhookSubscription, actor, **changes) -> WebhookSubscription:
+    """Change url, events, description or enabled. Enabling again clears the failure count."""
+    _require_subscriber(actor)
+    unknown = set(changes) - set(SUBSCRIPTION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if "events" in changes:
+        changes["events"] = _dedupe(changes["events"])
+    if changes.get("enabled") and not subscription.enabled:
+        subscription.consecutive_failures = 0
+        subscription.disabled_at = None
+        subscription.disabled_reason = ""
+    for name, value in changes.items():
+        setattr(subscription, name, value.strip() if isinstance(value, str) else value)
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def webhook_subscription_delete(*, subscription: WebhookSubscription, actor) -> None:
+    _require_subscriber(actor)
+    subscription.delete()
+
+
+@transaction.atomic
+def webhook_subscription_rotate_secret(*, subscription: WebhookSubscription, actor) -> WebhookSubscription:
+    """A new secret at once (receivers should accept both while they switch: see the docs)."""
+    _require_subscriber(actor)
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    subscription.secret = generate_webhook_secret()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def webhook_subscription_ping(*, subscription: WebhookSubscription, actor) -> WebhookDelivery:
+    """Queue a `ping` delivery to this subscription, to test the receiver."""
+    _require_subscriber(actor)
+    if not subscription.enabled:
+        raise ValidationError({"enabled": "The subscription is disabled: enable it before sending a ping."})
+    return _queue([subscription], PING_EVENT, {"subscription": subscription.pk, "message": "Hello from the portal."})[0]
+
+
+# --- Outbound deliveries -------------------------------------------------------------------------------
+
+
+def _visible_to(owner, target) -> bool:
+    manager = type(target)._default_manager
+    if not hasattr(manager, "for_user"):
+        return True
+    return manager.for_user(owner).filter(pk=target.pk).exists()
+
+
+def webhook_deliveries_queue(*, event: str, payload: dict, target=None) -> list[WebhookDelivery]:
+    """One delivery per enabled subscription of `event` (whose owner may see `target`)."""
+    subscriptions = [
+        s for s in WebhookSubscription.objects.filter(enabled=True).select_related("owner") if event in (s.events or [])
+    ]
+    if target is not None:
+        subscriptions = [s for s in subscriptions if _visible_to(s.owner, target)]
+    return _queue(subscriptions, event, payload)
+
+
+def _queue(subscriptions, event: str, payload: dict) -> list[WebhookDelivery]:
+    if not subscriptions:
+        return []
+    plain = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(subscription=s, message_id=f"msg_{uuid.uuid4().hex}", event=event, payload=plain)
+            for s in subscriptions
+        ]
+    )
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: _send_later(ids))
+    return deliveries
+
+
+def _send_later(ids) -> None:
+    """Queue the sender; a broker that is away leaves the rows pending for the requeue sweep."""
+    from .tasks import deliver_webhook
+
+    for pk in ids:
+        try:
+            deliver_webhook.delay(pk)
+        except Exception:
+            logger.exception("could not queue webhook delivery %s; the requeue sweep will send it", pk)
+
+
+class AttemptOutcome:
+    SUCCEEDED = "succeeded"
+    RETRY = "retry"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+def delivery_body(delivery: WebhookDelivery) -> bytes:
+    """The JSON sent: {"type", "timestamp", "data"}, as Standard Webhooks recommends."""
+    envelope = {"type": delivery.event, "timestamp": delivery.created_at.isoformat(), "data": delivery.payload}
+    return json.dumps(envelope, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect is an answer other than 2xx: the delivery failed
+
+
+def _destination_error(url: str) -> str:
+    """Refuse addresses inside the network unless the operator allows them (SSRF)."""
+    if settings.INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS:
+        return ""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError) as exc:
+        return f"Cannot resolve {parts.hostname}: {exc}"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return f"{parts.hostname} resolves to {address}, an address that is not public."
+    return ""
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    subscription = delivery.subscription
+    refused = _destination_error(subscription.url)
+    if refused:
+        return None, refused
+    body = delivery_body(delivery)
+    headers = standard_headers(secret=subscription.secret, message_id=delivery.message_id, body=body)
+    headers.update({"Content-Type": "application/json", "User-Agent": "IT-Partnership-Portal-Webhooks/1.0"})
+    request = urllib.request.Request(subscription.url, data=body, headers=headers, method="POST")
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(request, timeout=settings.INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code} {exc.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, str(getattr(exc, "reason", exc))[:500]
+
+
+def webhook_delivery_attempt(*, delivery_id: int) -> str:
+    """Send one pending delivery once. Returns an `AttemptOutcome`.
+
+    The row stays locked during the request (bounded by the timeout) so that a second worker
+    given the same message skips it instead of sending it twice.
+    """
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return AttemptOutcome.SKIPPED
+        subscription = delivery.subscription
+        now = timezone.now()
+        if not subscription.enabled:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.last_error = "The subscription is disabled."
+            delivery.save(update_fields=["status", "last_error"])
+            return AttemptOutcome.FAILED
+        code, error = _post(delivery)
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.response_code = code
+        delivery.last_error = error
+        if code is not None and 200 <= code < 300:
+            delivery.status = DeliveryStatus.SUCCEEDED
+            delivery.delivered_at = timezone.now()
+            delivery.save()
+            if subscription.consecutive_failures:
+                WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
+            return AttemptOutcome.SUCCEEDED
+        if delivery.attempts < settings.INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS:
+            delivery.save()
+            return AttemptOutcome.RETRY
+        delivery.status = DeliveryStatus.FAILED
+        delivery.save()
+        _count_failure(subscription.pk, error or f"HTTP {code}")
+        return AttemptOutcome.FAILED
+
+
+def _count_failure(subscription_id: int, error: str) -> None:
+    """One more delivery failed after every retry; too many in a row disable the subscription."""
+    subscription = WebhookSubscription.objects.select_for_update().select_related("owner").get(pk=subscription_id)
+    subscription.consecutive_failures += 1
+    limit = settings.INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE
+    if subscription.enabled and subscription.consecutive_failures >= limit:
+        subscription.enabled = False
+        subscription.disabled_at = timezone.now()
+        subscription.disabled_reason = (
+            f"{subscription.consecutive_failures} deliveries in a row failed after every retry; last error: {error}"
+        )[:300]
+        notify(
+            recipients=[subscription.owner],
+            kind="webhook_subscription.disabled",
+            title=f"Webhook subscription disabled: {subscription}",
+            body=subscription.disabled_reason + " Fix the receiver, then enable the subscription again.",
+            url=subscription.get_absolute_url(),
+            target=subscription,
+        )
+        logger.warning("webhook subscription %s disabled: %s", subscription.pk, subscription.disabled_reason)
+    subscription.save()
+
+
+def webhook_deliveries_requeue(*, older_than_seconds: int | None = None) -> int:
+    """Queue again pending deliveries nobody has tried for a long time (a lost message)."""
+    seconds = older_than_seconds if older_than_seconds is not None else settings.INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS + 600
+    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
+    ids = list(
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING)
+        .filter(Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff))
+        .values_list("pk", flat=True)[:1000]
+    )
+    _send_later(ids)
+    return len(ids)
+
+
+def integration_records_purge() -> dict:
+    """Delete expired idempotency records and old delivery logs."""
+    now = timezone.now()
+    keep = datetime.timedelta(days=settings.INTEGRATIONS_LOG_RETENTION_DAYS)
+    return {
+        "idempotency_records": IdempotencyRecord.objects.filter(expires_at__lt=now).delete()[0],
+        "inbound_deliveries": InboundDelivery.objects.filter(received_at__lt=now - keep).delete()[0],
+        "webhook_deliveries": WebhookDelivery.objects.exclude(status=DeliveryStatus.PENDING)
+        .filter(created_at__lt=now - keep)
+        .delete()[0],
+    }
