@@ -1,11 +1,13 @@
 """Cross-cutting HTTP behaviour: security headers and a clear answer when the database is down."""
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 logger = logging.getLogger("portal.security")
 
@@ -29,6 +31,21 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", getattr(settings, "PORTAL_CSP", DEFAULT_CSP))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ApiInUtcMiddleware:
+    """The API speaks UTC: every date-time it returns ends in +00:00 (RFC 3339 for any date,
+    even those before time zones had whole-minute offsets), and a date-time sent without an
+    offset is read as UTC. Pages keep the portal's time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        with timezone.override(datetime.UTC):
+            return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

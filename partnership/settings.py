@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnership.audit.AuditActorMiddleware",
     "partnership.middleware.SecurityHeadersMiddleware",
+    "partnership.middleware.ApiInUtcMiddleware",
     "partnership.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -89,11 +90,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
-    ),
-}
+
+
+def _url(name: str, default: str) -> str:
+    """A URL variable; set but empty (as in a copied .env.example) means the default."""
+    return env.str(name, default="") or default
+
+
+DATABASES = {"default": env.db_url_config(_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -142,7 +146,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Production security, switched on by environment (README "Production") -------------------
+# --- Production security, switched on by environment (README section “Production”) -------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
@@ -155,10 +159,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Cache: login throttling must be shared by every web process -------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _url("REDIS_URL", "")
 CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL", default=f"rediscache://{REDIS_URL.split('://', 1)[1]}" if REDIS_URL else f"filecache://{VAR_DIR / 'cache'}"
+    "default": env.cache_url_config(
+        _url("CACHE_URL", f"rediscache://{REDIS_URL.split('://', 1)[1]}" if REDIS_URL else f"filecache://{VAR_DIR / 'cache'}")
     )
 }
 PORTAL_LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
@@ -166,7 +170,7 @@ PORTAL_LOGIN_COOLOFF_SECONDS = env.int("PORTAL_LOGIN_COOLOFF_SECONDS", default=1
 PORTAL_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
 
 # --- E-mail ------------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_CONFIG = env.email_url_config(_url("EMAIL_URL", "consolemail://"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IT Partnership Portal <portal@localhost>")
 
@@ -207,7 +211,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Celery --------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = _url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -255,6 +259,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _cron("SCHEDULE_HEARTBEAT", "*/5 * * * *"),
         "options": {"expires": 4 * 60},
     },
+    "score-snapshots": {
+        "task": "partnership.tasks.take_score_snapshots",
+        "schedule": _cron("SCHEDULE_SCORE_SNAPSHOTS", "30 2 * * *"),
+        "options": {"expires": 23 * 3600},
+    },
+    # Reminders (README section “Reminders and notifications”): the sweep fills the ledger and queues the sender; the sender
+    # entry is the safety net that delivers what a lost message or a killed worker left pending.
+    "reminders-sweep": {
+        "task": "partnership.tasks.sweep_reminders",
+        "schedule": _cron("SCHEDULE_REMINDERS_SWEEP", "*/15 * * * *"),
+        "options": {"expires": 14 * 60},
+    },
+    "reminders-send": {
+        "task": "partnership.tasks.send_reminders",
+        "schedule": _cron("SCHEDULE_REMINDERS_SEND", "*/5 * * * *"),
+        "options": {"expires": 4 * 60},
+    },
+    "reminders-digest": {
+        "task": "partnership.tasks.send_reminder_digests",
+        "schedule": _cron("SCHEDULE_REMINDERS_DIGEST", "0 7 * * *"),
+        "options": {"expires": 23 * 3600},
+    },
 }
 
 # --- Portal rules ----------------------------------------------------------------------------
@@ -282,11 +308,137 @@ LISTENING_HOURLY_RATE = env.str("LISTENING_HOURLY_RATE", default="45.00")  # in 
 LISTENING_WORKING_WEEKS = env.int("LISTENING_WORKING_WEEKS", default=46)
 # The coverage view flags business units without a listening session in this many days.
 LISTENING_COVERAGE_DAYS = env.int("LISTENING_COVERAGE_DAYS", default=60)
+# A pain point "analysing" for this many days reminds its IT owner, weekly.
+LISTENING_ANALYSIS_STALE_DAYS = env.int("LISTENING_ANALYSIS_STALE_DAYS", default=10)
+# Listening's choice sets share field names ("category", "kind", "source") with other apps: name them.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "PainPointCategoryEnum": "listening.choices.Category",
+        "ListeningSessionKindEnum": "listening.choices.SessionKind",
+        "PainPointSourceEnum": "listening.choices.Source",
+    }
+)
 # initiatives
+# Approval needs an explicit risk acceptance (CIO or sponsor) when a risk scores at least this
+# (probability x impact, 1-25).
+INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = env.int("INITIATIVES_RISK_ACCEPTANCE_THRESHOLD", default=15)
+# The window of the measures on the initiatives page, in days.
+INITIATIVES_MEASURE_WINDOW_DAYS = env.int("INITIATIVES_MEASURE_WINDOW_DAYS", default=180)
+# Reminders: a milestone's IT owner this many days before its due date (and once when overdue).
+INITIATIVES_MILESTONE_NOTICE_DAYS = env.int("INITIATIVES_MILESTONE_NOTICE_DAYS", default=3)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"InitiativeStatusEnum": "initiatives.choices.InitiativeStatus"}
+)
 # revenue
+# The month the revenue year starts in (1 = calendar year; 4 = a fiscal year from April).
+REVENUE_FISCAL_YEAR_FIRST_MONTH = env.int("REVENUE_FISCAL_YEAR_FIRST_MONTH", default=1)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"RevenueStageEnum": "revenue.choices.Stage", "RevenueProjectCategoryEnum": "revenue.choices.Category"}
+)
 # steering
 # Share of the business members who took a position that must support a decision (with or
 # without concerns) for it to have business buy-in: a fraction ("2/3") or a decimal ("0.75").
 STEERING_BUY_IN_SHARE = env.str("STEERING_BUY_IN_SHARE", default="2/3")
 STEERING_REVIEW_NOTICE_DAYS = env.int("STEERING_REVIEW_NOTICE_DAYS", default=30)
+# Reminders: an action item's owner this many days before its due date; members before a meeting.
+STEERING_ACTION_ITEM_NOTICE_DAYS = env.int("STEERING_ACTION_ITEM_NOTICE_DAYS", default=3)
+STEERING_MEETING_NOTICE_DAYS = env.int("STEERING_MEETING_NOTICE_DAYS", default=2)
+# Choice sets whose field names ("scope", "status", "kind", "role") recur across apps get explicit
+# schema names, so the OpenAPI schema stays free of enum-collision warnings.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "SteeringTopicEnum": "steering.choices.Topic",
+        "CommitteeCadenceEnum": "steering.choices.Cadence",
+        "CommitteeSideEnum": "steering.choices.Side",
+        "CommitteeRoleEnum": "steering.choices.MemberRole",
+        "StanceEnum": "steering.choices.Stance",
+        "SteeringEventKindEnum": "steering.choices.EventKind",
+        "DecisionStatusEnum": "steering.choices.DecisionStatus",
+        "AttendanceStatusEnum": "steering.choices.AttendanceStatus",
+        "TokenScopeEnum": "partnership.models.TokenScope",
+        "PainPointStatusEnum": "listening.choices.PainPointStatus",
+    }
+)
+# extra mile (partnership/extramile, README section “Take the extra mile”)
+# A key user answers a check-in within this many hours after the maintenance window ended.
+EXTRAMILE_CHECKIN_DUE_HOURS = env.int("EXTRAMILE_CHECKIN_DUE_HOURS", default=24)
+# Repeated problems: N pain points of one category and unit resolved within D days, or one pain
+# point with M votes, make the portal propose a manual/FAQ or a training to IT.
+EXTRAMILE_REPEAT_RESOLVED_COUNT = env.int("EXTRAMILE_REPEAT_RESOLVED_COUNT", default=3)
+EXTRAMILE_REPEAT_WINDOW_DAYS = env.int("EXTRAMILE_REPEAT_WINDOW_DAYS", default=60)
+EXTRAMILE_REPEAT_VOTES = env.int("EXTRAMILE_REPEAT_VOTES", default=5)
+# Post-resolution surveys: open this many days; pain points resolved this many days back are surveyed.
+EXTRAMILE_SURVEY_DAYS = env.int("EXTRAMILE_SURVEY_DAYS", default=14)
+EXTRAMILE_SURVEY_LOOKBACK_DAYS = env.int("EXTRAMILE_SURVEY_LOOKBACK_DAYS", default=7)
+# Score: an unconfirmed action counts this much of a confirmed one; at most K count per person a week.
+EXTRAMILE_UNCONFIRMED_WEIGHT = env.float("EXTRAMILE_UNCONFIRMED_WEIGHT", default=0.5)
+EXTRAMILE_MAX_ACTIONS_PER_WEEK = env.int("EXTRAMILE_MAX_ACTIONS_PER_WEEK", default=5)
+# Reminders: the key user this many hours before a check-in is due; IT this many hours after it
+# is overdue; a recipient this many days after an action was done unrated; a respondent when this
+# many days of a survey remain.
+EXTRAMILE_CHECKIN_REMIND_HOURS_BEFORE = env.int("EXTRAMILE_CHECKIN_REMIND_HOURS_BEFORE", default=4)
+EXTRAMILE_CHECKIN_ESCALATE_HOURS = env.int("EXTRAMILE_CHECKIN_ESCALATE_HOURS", default=12)
+EXTRAMILE_RATING_REMIND_AFTER_DAYS = env.int("EXTRAMILE_RATING_REMIND_AFTER_DAYS", default=3)
+EXTRAMILE_SURVEY_REMIND_DAYS_BEFORE = env.int("EXTRAMILE_SURVEY_REMIND_DAYS_BEFORE", default=2)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "ExtraMileActionKindEnum": "partnership.extramile.choices.ActionKind",
+        "ExtraMileActionStatusEnum": "partnership.extramile.choices.ActionStatus",
+        "ExtraMileProposalKindEnum": "partnership.extramile.choices.PROPOSAL_KIND_CHOICES",
+        "CheckInStatusEnum": "partnership.extramile.choices.CheckInStatus",
+        "ProblemSuggestionStatusEnum": "partnership.extramile.choices.SuggestionStatus",
+        "ProblemSuggestionTriggerEnum": "partnership.extramile.choices.SuggestionTrigger",
+        "ResolutionSurveyRoleEnum": "partnership.extramile.choices.SurveyRole",
+    }
+)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "extramile-check-ins": {
+            "task": "partnership.extramile.tasks.create_check_ins",
+            "schedule": _cron("SCHEDULE_EXTRAMILE_CHECK_INS", "*/10 * * * *"),
+            "options": {"expires": 9 * 60},
+        },
+        "extramile-surveys": {
+            "task": "partnership.extramile.tasks.create_surveys",
+            "schedule": _cron("SCHEDULE_EXTRAMILE_SURVEYS", "*/30 * * * *"),
+            "options": {"expires": 29 * 60},
+        },
+        "extramile-suggestions": {
+            "task": "partnership.extramile.tasks.refresh_suggestions",
+            "schedule": _cron("SCHEDULE_EXTRAMILE_SUGGESTIONS", "20 * * * *"),
+            "options": {"expires": 59 * 60},
+        },
+    }
+)
 # notifications and reminders
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")  # links in e-mails
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_SEND_TIME_BUDGET = env.int("REMINDER_SEND_TIME_BUDGET", default=60)
+# integrations (partnership/integrations, README section “Integration with ticketing systems”)
+MIDDLEWARE.append("partnership.integrations.middleware.IdempotencyMiddleware")  # Idempotency-Key under /api/v1/
+INTEGRATIONS_TIMESTAMP_TOLERANCE_SECONDS = env.int("INTEGRATIONS_TIMESTAMP_TOLERANCE_SECONDS", default=300)
+INTEGRATIONS_SECRET_OVERLAP_HOURS = env.int("INTEGRATIONS_SECRET_OVERLAP_HOURS", default=72)  # old secret after a rotation
+INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", default=24)
+INTEGRATIONS_LOG_RETENTION_DAYS = env.int("INTEGRATIONS_LOG_RETENTION_DAYS", default=90)
+INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS = env.int("INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS", default=10)
+INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS = env.int("INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS", default=8)
+INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS", default=30)
+INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
+INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE = env.int("INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE", default=5)
+# Outbound URLs that resolve to loopback or private addresses are refused unless allowed (SSRF).
+INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "integrations-webhooks-requeue": {
+            "task": "partnership.integrations.tasks.requeue_webhook_deliveries",
+            "schedule": _cron("SCHEDULE_INTEGRATIONS_REQUEUE", "*/10 * * * *"),
+            "options": {"expires": 9 * 60},
+        },
+        "integrations-purge": {
+            "task": "partnership.integrations.tasks.purge_integration_records",
+            "schedule": _cron("SCHEDULE_INTEGRATIONS_PURGE", "40 3 * * *"),
+            "options": {"expires": 23 * 3600},
+        },
+    }
+)

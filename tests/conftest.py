@@ -40,6 +40,17 @@ def _empty_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_names_for_the_live_server(request, settings):
+    """The live test server serves static files from their sources, which know no hashed
+    (manifest) names: pages under a browser test link the plain names, so scripts load."""
+    if "live_server" in request.fixturenames:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+
+
 @pytest.fixture
 def password():
     return PASSWORD

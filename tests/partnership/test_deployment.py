@@ -35,3 +35,16 @@ def test_env_example_documents_every_variable_the_readme_lists():
     for name in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
         assert name in example
         assert name in readme
+
+
+def test_every_variable_the_settings_read_is_documented_in_env_example_and_readme():
+    import re
+
+    settings_text = (ROOT / "partnership" / "settings.py").read_text()
+    names = set(re.findall(r'env\.(?:int|str|bool|float|list)\("([A-Z_]+)"', settings_text))
+    names |= set(re.findall(r'_(?:cron|url)\("([A-Z_]+)"', settings_text))
+    internal = {"DATABASE_TEST_NAME", "WHITENOISE_USE_FINDERS"}  # test and development plumbing
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert sorted(n for n in names - internal if f"{n}=" not in example) == []
+    assert sorted(n for n in names if n not in readme) == []

@@ -87,3 +87,11 @@ def test_a_malformed_cron_string_fails_with_its_variable_name(tmp_path, value):
     result = load_settings(tmp_path, DJANGO_DEBUG="true", SCHEDULE_HEARTBEAT=value)
     assert result.returncode != 0
     assert "SCHEDULE_HEARTBEAT must be a cron string" in result.stderr
+
+
+def test_empty_url_variables_as_in_a_copied_env_example_mean_the_defaults(tmp_path):
+    result = load_settings(tmp_path, DJANGO_DEBUG="true", DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["broker"] == "filesystem://"
