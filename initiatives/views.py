@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partnership.forms import add_service_errors
 from partnership.models import BusinessUnit
 from partnership.roles import Role
 from partnership.score import Window
@@ -75,11 +76,6 @@ def _require_manage(user, what: str = "do this"):
         raise PermissionDenied(f"Only IT staff can {what}.")
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form field it names, or on the form itself."""
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _visible(user, pk, queryset=None) -> Initiative:
@@ -159,7 +155,7 @@ def initiative_create(request):
                     actor=request.user, propose=request.POST.get("submit") == "propose", **_initiative_data(form)
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Initiative recorded. Add its risks, milestones and expected benefits.")
                 return redirect(initiative)
@@ -181,7 +177,7 @@ def initiative_edit(request, pk):
         try:
             services.initiative_update(initiative=initiative, actor=request.user, **_initiative_data(form))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Initiative updated.")
             return redirect(initiative)
@@ -285,7 +281,7 @@ def initiative_transition(request, pk, action):
             elif action == "cancel":
                 services.initiative_cancel(initiative=initiative, actor=request.user, reason=data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Done: {InitiativeStatus(to_status).label.lower()}.")
             return redirect(initiative)
@@ -301,7 +297,7 @@ def initiative_comment(request, pk):
         try:
             services.comment_add(initiative=initiative, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Comment added.")
             return redirect(f"{initiative.get_absolute_url()}#comments")
@@ -350,7 +346,7 @@ def accept_risk(request, pk):
                 initiative=initiative, actor=request.user, statement=form.cleaned_data["statement"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The risk of failure is accepted and recorded.")
             return redirect(f"{initiative.get_absolute_url()}#risks")
@@ -384,7 +380,7 @@ def risk_edit(request, pk, risk_pk=None):
                 risk.refresh_from_db()
                 services.risk_update(risk=risk, actor=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Risk saved.")
             return redirect(f"{initiative.get_absolute_url()}#risks")
@@ -427,7 +423,7 @@ def milestone_edit(request, pk, milestone_pk=None):
                 milestone.refresh_from_db()
                 services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Milestone saved.")
             return redirect(f"{initiative.get_absolute_url()}#milestones")
@@ -483,7 +479,7 @@ def benefit_create(request, pk):
         try:
             services.benefit_add(initiative=initiative, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Expected benefit recorded.")
             return redirect(f"{initiative.get_absolute_url()}#benefits")
@@ -529,7 +525,7 @@ def review_benefits(request, pk):
                 summary=form.cleaned_data["summary"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Benefits review recorded.")
             return redirect(f"{initiative.get_absolute_url()}#benefits")

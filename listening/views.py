@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from partnership.forms import add_service_errors
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
@@ -56,11 +57,6 @@ def _require_it(user, what="do this"):
         raise PermissionDenied(f"Only IT staff can {what}.")
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form field it names, or on the form itself."""
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 # --- Pain points --------------------------------------------------------------------------------------
@@ -130,7 +126,7 @@ def pain_point_create(request):
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Thank you: your pain point is recorded. IT will acknowledge it soon.")
                 return redirect(pain_point)
@@ -154,7 +150,7 @@ def pain_point_edit(request, pk):
         try:
             services.pain_point_update(pain_point=pain_point, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Pain point updated.")
             return redirect(pain_point)
@@ -233,7 +229,7 @@ def pain_point_transition(request, pk, action):
                     raise ValidationError({"target": f"There is no pain point #{data['target']} you can see."})
                 services.pain_point_merge(pain_point=pain_point, target=target, actor=request.user, note=data["note"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             label = ACTIONS[action][2].lower()
             messages.success(request, f"Done: {label}.")
@@ -299,7 +295,7 @@ def pain_point_comment(request, pk):
         try:
             services.comment_add(pain_point=pain_point, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Comment added.")
             return redirect(f"{pain_point.get_absolute_url()}#comments")
@@ -328,7 +324,7 @@ def evaluation_edit(request, pk):
                     options=option_rows(formset),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Evaluation saved.")
                 return redirect(pain_point)
@@ -424,7 +420,7 @@ def session_create(request):
         try:
             session = services.listening_session_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Listening session recorded. Add the pain points it surfaced.")
             return redirect(session)

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from partnership.forms import add_service_errors
+
 from . import selectors, services
 from .choices import Stage
 from .figures import add_months
@@ -35,9 +37,6 @@ def _require_manager(user):
         raise PermissionDenied("Only IT staff and the CIO manage revenue projects and record revenue.")
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _commitment_context(user):
@@ -143,7 +142,7 @@ def project_create(request):
         try:
             project = services.revenue_project_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{project.name}” identified.")
             return redirect(project)
@@ -160,7 +159,7 @@ def project_edit(request, pk):
         try:
             project = services.revenue_project_update(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Project saved.")
             return redirect(project)
@@ -184,7 +183,7 @@ def project_advance(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{project.name}” moved to {project.get_stage_display()}.")
             return redirect(project)
@@ -211,7 +210,7 @@ def project_accept(request, pk):
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Business acceptance of “{project.name}” recorded.")
             return redirect(project)
@@ -230,7 +229,7 @@ def project_abandon(request, pk):
                 project=project, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{project.name}” abandoned.")
             return redirect(project)
@@ -247,7 +246,7 @@ def entry_add(request, pk):
         try:
             entry = services.revenue_entry_create(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Revenue for {entry.month:%Y-%m} recorded.")
             return redirect(f"{project.get_absolute_url()}#entries")
@@ -263,7 +262,7 @@ def entry_edit(request, pk):
         try:
             services.revenue_entry_update(entry=entry, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Revenue for {entry.month:%Y-%m} corrected.")
             return redirect(f"{entry.project.get_absolute_url()}#entries")

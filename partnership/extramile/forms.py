@@ -1,7 +1,6 @@
 """Forms of "Take the extra mile". They only collect input: the rules live in services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from ..models import BusinessUnit, User
 from ..roles import Role
@@ -26,13 +25,6 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return f"{user} ({user.business_unit})" if user.business_unit_id else str(user)
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class ActionForm(forms.Form):

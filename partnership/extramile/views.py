@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ..forms import add_service_errors
 from ..models import BusinessUnit
 from ..roles import is_it_staff
 from . import selectors, services
@@ -32,7 +33,6 @@ from .forms import (
     SuggestionAcceptForm,
     SuggestionDismissForm,
     SurveyForm,
-    apply_errors,
 )
 from .models import ExtraMileAction
 
@@ -154,7 +154,7 @@ def action_create(request):
                     evidence_url=data["evidence_url"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 count = len(data["recipients"])
                 messages.success(
@@ -233,7 +233,7 @@ def action_rate(request, pk):
                 action=action, rated_by=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Thank you: you confirmed “{action.title}” and rated it {form.cleaned_data['rating']}/5.")
             return redirect("extramile:for-us" if request.POST.get("next") == "for-us" else action)
@@ -245,14 +245,14 @@ def action_rate(request, pk):
 @login_required
 @require_POST
 def action_complete(request, pk):
+    action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)  # 404 before 403
     _require_it(request.user, "complete extra-mile actions")
-    action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
             services.extra_mile_action_complete(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{action.title}” is done; its recipients are asked to rate it.")
             return redirect(action)
@@ -315,7 +315,7 @@ def suggestion_accept(request, pk):
         try:
             action = services.suggestion_accept(suggestion=suggestion, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Accepted: “{action.title}” is planned for {action.performed_on:%Y-%m-%d}.")
             return redirect(action)
@@ -332,7 +332,7 @@ def suggestion_dismiss(request, pk):
         try:
             services.suggestion_dismiss(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Proposal dismissed.")
             return redirect("extramile:suggestion-list")
@@ -373,7 +373,7 @@ def window_create(request):
             try:
                 window = services.maintenance_window_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Maintenance window of {window.system} recorded; its key users will be asked once it ends.")
                 return redirect(window)
@@ -415,7 +415,7 @@ def check_in_detail(request, pk):
                     systems_ok=form.cleaned_data["systems_ok"], problem=form.cleaned_data["problem"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if check_in.systems_ok:
                     messages.success(request, "Thank you: IT is glad everything runs.")
@@ -461,7 +461,7 @@ def survey_detail(request, pk):
             try:
                 services.survey_answer(survey=survey, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Thank you for your answer.")
                 return redirect(survey)

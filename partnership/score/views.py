@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from ..forms import add_service_errors
 from ..models import BusinessUnit
 from ..roles import is_business_manager, is_cio, is_it_staff
 from . import selectors, services
@@ -137,7 +138,7 @@ def score_config(request):
                     actor=request.user, weights=form.weights(), targets=form.targets(), note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Weights and targets saved as version {new.version}.")
                 return redirect("score-config")
@@ -157,7 +158,7 @@ def pulse(request):
         try:
             services.pulse_respond(respondent=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Thank you: your answer helps IT become a better partner.")
             return redirect("pulse")

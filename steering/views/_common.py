@@ -2,8 +2,11 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+
+from partnership.api.base import stably_ordered
+from partnership.forms import add_service_errors  # noqa: F401  (re-exported to the views)
 
 PAGE_SIZE = 25
 
@@ -14,13 +17,6 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def parse_date(value: str | None) -> datetime.date | None:
@@ -31,4 +27,4 @@ def parse_date(value: str | None) -> datetime.date | None:
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(stably_ordered(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
