@@ -14,4 +14,7 @@ class PartnershipConfig(AppConfig):
         from .score import reminders  # noqa: F401  (the quarterly pulse reminder)
 
         ensure_broker_folders()
+        from .api import fields
+
+        fields.install()
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")

@@ -1,13 +1,12 @@
-"""Cross-cutting HTTP behaviour: security headers and a clear answer when the database is down."""
+"""Cross-cutting HTTP behaviour: security headers, NUL characters refused, and a clear answer when
+the database is down."""
 
-import datetime
 import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 logger = logging.getLogger("portal.security")
 
@@ -33,21 +32,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class ApiInUtcMiddleware:
-    """The API speaks UTC: every date-time it returns ends in +00:00 (RFC 3339 for any date,
-    even those before time zones had whole-minute offsets), and a date-time sent without an
-    offset is read as UTC. Pages keep the portal's time zone."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not request.path.startswith("/api/"):
-            return self.get_response(request)
-        with timezone.override(datetime.UTC):
-            return self.get_response(request)
-
-
 class DatabaseUnavailableMiddleware:
     """An unreachable database answers 503 with a plain explanation, never a traceback."""
 
@@ -65,3 +49,39 @@ class DatabaseUnavailableMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=503)
         return HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+
+
+NUL_MESSAGE = "Text may not contain a NUL character (\\u0000)."
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character in the address, the query string or a page's form data answers 400 with a
+    clear message. PostgreSQL can neither store nor compare text holding one, so any view that
+    passed it on to a query would fail with a server error. Form fields reject it too; this
+    covers the search boxes, filters and buttons that views read directly. JSON bodies of the API
+    are checked by its serializer fields (DRF's CharField refuses NUL)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fields = [name for name, values in request.GET.lists() if _has_nul(name, *values)]
+        if "\x00" in request.path:
+            fields.insert(0, "path")
+        form_data = request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        if not fields and form_data and not request.path.startswith("/api/"):
+            fields = [name for name, values in request.POST.lists() if _has_nul(name, *values)]
+        if not fields:
+            return self.get_response(request)
+        logger.warning("request refused: NUL character in %s of %s", ", ".join(fields), request.path.replace("\x00", "\\0"))
+        if request.path.startswith("/api/"):
+            body = {"detail": f"{fields[0]}: {NUL_MESSAGE}", "fields": {name: [NUL_MESSAGE] for name in fields}}
+            return JsonResponse(body, status=400)
+        return HttpResponse(render_to_string("400.html", {"message": NUL_MESSAGE}), status=400)
+
+
+def _has_nul(*texts) -> bool:
+    return any("\x00" in text for text in texts)

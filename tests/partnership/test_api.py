@@ -109,3 +109,11 @@ def test_swagger_ui_is_served_from_local_files(client, alice):
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_a_date_time_before_1900_is_refused_with_a_field_message(api, ivan):
+    response = api(ivan).post(
+        "/api/v1/events/", {"kind": "open_day", "title": "Old", "starts_at": "1873-08-21T22:56:13Z"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["starts_at"] == ["Enter a date and time from 1900 on."]

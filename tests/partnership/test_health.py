@@ -18,9 +18,9 @@ def test_health_is_200_when_database_and_broker_are_up(client):
 @pytest.mark.django_db
 def test_health_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    original = app.conf.broker_url
     # Celery lets CELERY_BROKER_URL in the environment win over its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
-    original = app.conf.broker_url
     app.conf.broker_url = unreachable
     try:
         response = client.get("/healthz")

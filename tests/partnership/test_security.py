@@ -88,11 +88,3 @@ def test_failed_and_successful_logins_are_logged_as_security_events(client, alic
     messages = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
     assert any("login failed for 'alice'" in m for m in messages)
     assert any("login of alice" in m for m in messages)
-
-
-def test_the_api_answers_date_times_in_utc(api, alice):
-    from partnership.services import notify
-
-    notify(recipients=[alice], kind="x", title="x")
-    created = api(alice).get("/api/v1/notifications/").json()["results"][0]["created_at"]
-    assert created.endswith("Z") or created.endswith("+00:00")
