@@ -532,7 +532,7 @@ def listening_session_create(
     actor,
     kind: str,
     title: str,
-    held_on,
+    held_on=None,
     business_unit,
     it_attendees=(),
     business_attendees=(),
@@ -541,6 +541,7 @@ def listening_session_create(
 ) -> ListeningSession:
     """Record where IT listened. The recorder counts as an IT attendee."""
     _require_it(actor, "record listening sessions")
+    held_on = timezone.localdate() if held_on is None else held_on
     session = ListeningSession(
         kind=kind,
         title=title.strip(),

@@ -1,5 +1,7 @@
 """Pages of the partnership app: the home page per role and the profile."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -108,3 +110,15 @@ def notification_preferences(request):
     else:
         status = 200
     return render(request, "partnership/notification_preferences.html", {"form": form}, status=status)
+
+
+security_log = logging.getLogger("portal.security")
+
+
+def permission_denied(request, exception=None):
+    """handler403: the friendly 403 page, and a security event naming who was refused what."""
+    user = getattr(request, "user", None)
+    username = user.get_username() if getattr(user, "is_authenticated", False) else "anonymous"
+    # %r: a path is user input, and a newline in it must not forge a second log line.
+    security_log.warning("permission denied: %s %r by %s: %s", request.method, request.path, username, exception or "")
+    return render(request, "403.html", {"exception": str(exception or "")}, status=403)

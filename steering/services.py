@@ -16,7 +16,7 @@ from partnership.integrations.events import emit
 from partnership.roles import is_it_staff
 from partnership.services import notify
 
-from .choices import AttendanceStatus, DecisionStatus, MemberRole, Side
+from .choices import AttendanceStatus, DecisionStatus, MemberRole, Side, Topic
 from .models import (
     ActionItem,
     AgendaItem,
@@ -238,7 +238,7 @@ def decision_propose(
     *,
     committee: Committee,
     title: str,
-    topic: str,
+    topic: str = Topic.OTHER,
     context: str,
     options: str = "",
     meeting: Meeting | None = None,

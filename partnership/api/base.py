@@ -5,13 +5,43 @@ A viewset names its `queryset`; `get_queryset()` always narrows it with
 object the user may not see answers 404, never 403).
 """
 
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError
+from rest_framework import exceptions, viewsets
+
+
+def stably_ordered(queryset):
+    """Pages need a stable order. A GROUP BY query (annotate with an aggregate) drops the model's
+    Meta.ordering, so put it back explicitly, with the primary key as the tie-breaker."""
+    if queryset.ordered:
+        return queryset
+    return queryset.order_by(*(queryset.model._meta.ordering or []), "-pk")
 
 
 class ForUserQuerysetMixin:
     def get_queryset(self):
         queryset = super().get_queryset()
         return queryset.for_user(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        # After the views' own annotations and the filters: the order a page is cut from.
+        return super().paginate_queryset(stably_ordered(queryset))
+
+    def handle_exception(self, exc):
+        # A role check that runs before the object lookup must not tell someone who may not
+        # see the object that it exists: 404 wins over 403.
+        if isinstance(exc, exceptions.PermissionDenied) and self._names_a_hidden_object():
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
+    def _names_a_hidden_object(self) -> bool:
+        """Whether the URL names an object (a detail route) that the user may not see."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if lookup not in getattr(self, "kwargs", {}):
+            return False
+        try:
+            return not self.get_queryset().filter(**{self.lookup_field: self.kwargs[lookup]}).exists()
+        except (TypeError, ValueError, ValidationError):
+            return True
 
 
 class PortalReadOnlyViewSet(ForUserQuerysetMixin, viewsets.ReadOnlyModelViewSet):

@@ -7,7 +7,9 @@ becomes a 400 the same way a serializer error does, so business rules live in on
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
@@ -15,6 +17,15 @@ from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 security_log = logging.getLogger("portal.security")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        super().__init__(f"The request body is too large: the portal accepts at most {limit:g} MB.")
 
 
 def _as_list(value):
@@ -42,6 +53,14 @@ def exception_handler(exc, context):
         # A filter or field value the database cannot hold or compare (a date in year 645 with a
         # -16:41 offset, a number past bigint): the client's input, not a server fault.
         exc = exceptions.ValidationError({"non_field_errors": ["A value is out of the range the portal can store."]})
+    elif isinstance(exc, RequestDataTooBig):
+        # Django refuses a body past DATA_UPLOAD_MAX_MEMORY_SIZE when the view reads it.
+        exc = PayloadTooLarge()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+    elif isinstance(exc, exceptions.ParseError):
+        # Malformed JSON or form data: a 400 like any other, with the same body.
+        exc = exceptions.ValidationError({"non_field_errors": [str(exc.detail)]})
 
     response = drf_exception_handler(exc, context)
     if response is None:

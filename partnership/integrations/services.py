@@ -180,9 +180,20 @@ def _message(exc) -> str:
     return str(exc)
 
 
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
 def inbound_delivery_receive(*, source_name: str, headers, body: bytes, now=None) -> InboundOutcome:
     """Check and apply one webhook delivery; every outcome, refusals included, is logged."""
     headers = CaseInsensitiveMapping(headers)
+    source_name = source_name.replace("\x00", "\ufffd")  # no source has a NUL; PostgreSQL cannot compare one
     source = IntegrationSource.objects.filter(name=source_name, enabled=True).select_related("business_unit").first()
     if source is None:
         return _refuse(None, source_name, 404, f"There is no enabled integration source named '{source_name}'.")
@@ -203,6 +214,9 @@ def inbound_delivery_receive(*, source_name: str, headers, body: bytes, now=None
         return _refuse(source, source.name, 400, f"The body is not valid JSON: {exc}")
     if not isinstance(payload, dict):
         return _refuse(source, source.name, 400, "The body must be a JSON object.")
+    if _contains_nul(payload):
+        # PostgreSQL cannot store a NUL character in text.
+        return _refuse(source, source.name, 400, "The body contains a NUL character (\\u0000), which cannot be stored.")
     delivery_id = form.delivery_id(headers, payload, body)
     if not delivery_id:
         return _refuse(source, source.name, 400, "The delivery has no id (webhook-id header).")
