@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from partnership.audit import acting_as
@@ -222,48 +223,63 @@ def seed(*, scale: int = 1, progress=None) -> None:
         _seed_bulk(scale, units, users, progress)
 
 
+BULK_PAIN_POINTS_PER_SCALE = 150  # --scale N adds (N - 1) x 150 pain points: 1000 -> ~150,000
+BULK_BATCH = 5000
+
+
 def _seed_bulk(scale, units, users, progress):
-    """More rows for benchmarks: ticketing pain points and sessions, created in bulk."""
+    """More rows for benchmarks: ticketing pain points and sessions, created in bulk.
+
+    Rows are built and inserted a batch at a time (memory stays flat at any scale); their
+    creation dates are spread over nine months by one UPDATE at the end, since bulk_create
+    stamps `created_at` with the current time.
+    """
     rng = random.Random(42)
     all_units = list(BusinessUnit.objects.order_by("pk"))
-    total = (scale - 1) * 150
+    total = (scale - 1) * BULK_PAIN_POINTS_PER_SCALE
     existing = set(PainPoint.objects.filter(source_system="demo-jira").values_list("external_ref", flat=True))
     statuses = [PainPointStatus.NEW, PainPointStatus.ACKNOWLEDGED, PainPointStatus.ANALYSING, PainPointStatus.PLANNED, PainPointStatus.RESOLVED, PainPointStatus.CLOSED]
-    rows = []
-    for i in range(total):
+    planned = {PainPointStatus.PLANNED, PainPointStatus.RESOLVED, PainPointStatus.CLOSED}
+    today = timezone.localdate()
+    due_dates = {days: ack_due_date(today - datetime.timedelta(days=days)) for days in range(0, 271)}
+
+    def build(i):
         ref = f"DEMO-{i:06d}"
-        if ref in existing:
-            continue
-        created = _at(rng.randint(0, 270), hour=rng.randint(8, 17))
+        days = rng.randint(0, 270)
+        created = _at(days, hour=rng.randint(8, 17))
         status = rng.choice(statuses)
-        due = ack_due_date(timezone.localdate(created))
         acknowledged = None if status == PainPointStatus.NEW else created + datetime.timedelta(days=rng.randint(0, 4))
-        rows.append(
-            PainPoint(
-                title=f"Ticket {ref}: {rng.choice(['slow', 'broken', 'manual', 'missing'])} {rng.choice(['report', 'export', 'login', 'workflow', 'screen'])}",
-                description="Imported from the demo ticketing system.",
-                business_unit=all_units[i % len(all_units)],
-                category=rng.choice(Category.values),
-                severity=rng.randint(1, 5),
-                people_affected=rng.randint(1, 50),
-                hours_lost_per_week=Decimal(rng.randint(1, 20)) / 2,
-                status=status,
-                source=Source.TICKETING,
-                source_system="demo-jira",
-                external_ref=ref,
-                ack_due_on=due,
-                acknowledged_at=acknowledged,
-                status_changed_at=acknowledged or created,
-                plan_note="Planned in the IT backlog." if status in (PainPointStatus.PLANNED, PainPointStatus.RESOLVED, PainPointStatus.CLOSED) else "",
-            )
+        return PainPoint(
+            title=f"Ticket {ref}: {rng.choice(['slow', 'broken', 'manual', 'missing'])} {rng.choice(['report', 'export', 'login', 'workflow', 'screen'])}",
+            description="Imported from the demo ticketing system.",
+            business_unit=all_units[i % len(all_units)],
+            category=rng.choice(Category.values),
+            severity=rng.randint(1, 5),
+            people_affected=rng.randint(1, 50),
+            hours_lost_per_week=Decimal(rng.randint(1, 20)) / 2,
+            status=status,
+            source=Source.TICKETING,
+            source_system="demo-jira",
+            external_ref=ref,
+            ack_due_on=due_dates[days],
+            acknowledged_at=acknowledged,
+            status_changed_at=acknowledged or created,
+            plan_note="Planned in the IT backlog." if status in planned else "",
         )
-    for start in range(0, len(rows), 1000):
-        batch = PainPoint.objects.bulk_create(rows[start : start + 1000])
+
+    missing = [i for i in range(total) if f"DEMO-{i:06d}" not in existing]
+    for start in range(0, len(missing), BULK_BATCH):
+        batch = PainPoint.objects.bulk_create([build(i) for i in missing[start : start + BULK_BATCH]])
         PainPointStatusChange.objects.bulk_create(
             [PainPointStatusChange(pain_point=p, to_status=p.status, note="Imported.", at=p.status_changed_at) for p in batch]
         )
         if progress:
-            progress("pain points", min(start + 1000, len(rows)), len(rows))
+            progress("pain points", min(start + BULK_BATCH, len(missing)), len(missing))
+    if missing:
+        # Spread the creation dates (approximately: the last status change, at most 4 days late).
+        PainPoint.objects.filter(source_system="demo-jira", created_at__gt=F("status_changed_at")).update(
+            created_at=F("status_changed_at")
+        )
     existing_sessions = set(ListeningSession.objects.filter(title__startswith="Regional visit ").values_list("title", flat=True))
     sessions = [
         ListeningSession(

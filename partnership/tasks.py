@@ -74,4 +74,13 @@ def take_score_snapshots():
     logger.info("score snapshots stored: %s", created)
 
 
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=55)
+def refresh_score_rollup():
+    """Measure the score's indicators for every window and unit into the cache (every minute)."""
+    from .score.rollup import score_rollup_refresh
+
+    timings = score_rollup_refresh()
+    logger.info("score rollup refreshed: %s", {days: round(seconds, 3) for days, seconds in timings.items()})
+
+
 from .integrations import tasks as integrations_tasks  # noqa: E402,F401  (registers the webhook tasks)

@@ -112,8 +112,10 @@ def score_scope(gathered: dict, unit, config: ScoreConfig | None) -> ScopeScore:
 def partnership_score(window: Window, business_unit=None, with_units: bool = True) -> dict:
     """The overall score (or one unit's), and every unit's score for the comparison."""
     config = current_config()
+    from .rollup import measures_for  # the fresh rollup of the beat task, or measured live
+
     units = list(BusinessUnit.objects.filter(is_active=True).order_by("name"))
-    gathered = gather_measures(window, units)
+    gathered = measures_for(window, units)
     main = score_scope(gathered, business_unit, config)
     per_unit = [score_scope(gathered, unit, config) for unit in units] if with_units else []
     return {"window": window, "config": config, "main": main, "units": per_unit}
