@@ -22,5 +22,8 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+bench: install
+	.venv/bin/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var build *.egg-info

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnership.audit.AuditActorMiddleware",
     "partnership.middleware.SecurityHeadersMiddleware",
-    "partnership.middleware.ApiInUtcMiddleware",
+    "partnership.middleware.RejectNulCharactersMiddleware",
     "partnership.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -442,3 +442,14 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# performance at scale (README section “Benchmarks”)
+# The score rollup: a beat task measures every dashboard window for all units; the dashboard and
+# GET /api/v1/score/ read it while it is at most this many seconds old, and measure live otherwise.
+SCORE_ROLLUP_MAX_AGE_SECONDS = env.int("SCORE_ROLLUP_MAX_AGE_SECONDS", default=90)
+# API lists: above this many rows (planner estimate) `count` is PostgreSQL's estimate, not a COUNT(*).
+API_COUNT_ESTIMATE_THRESHOLD = env.int("API_COUNT_ESTIMATE_THRESHOLD", default=50_000)
+CELERY_BEAT_SCHEDULE["score-rollup"] = {
+    "task": "partnership.tasks.refresh_score_rollup",
+    "schedule": _cron("SCHEDULE_SCORE_ROLLUP", "* * * * *"),
+    "options": {"expires": 50},
+}
