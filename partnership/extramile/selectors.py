@@ -481,22 +481,27 @@ def _rating_measure(window, total, n, unit_id=None) -> Measure:
     )
 
 
+def _totals(rows: dict, unit_id) -> tuple:
+    """(sum, count) of one unit's rows, or of every unit's when unit_id is None."""
+    if unit_id is not None:
+        return rows.get(unit_id, (0, 0))
+    return sum(t for t, _ in rows.values()), sum(n for _, n in rows.values())
+
+
+def _averages_by_unit(window: Window, rows: dict, measure) -> dict:
+    result = {unit: measure(window, total, n, unit) for unit, (total, n) in rows.items()}
+    result[None] = measure(window, *_totals(rows, None))
+    return result
+
+
 def measure_average_rating(window: Window, business_unit=None) -> Measure:
     """The recipients' average rating (1-5) of the confirmed actions performed in the window. One query."""
-    rows = _rating_rows(window)
     unit_id = _unit_pk(business_unit)
-    if unit_id is not None:
-        total, n = rows.get(unit_id, (0, 0))
-    else:
-        total, n = sum(t for t, _ in rows.values()), sum(n for _, n in rows.values())
-    return _rating_measure(window, total, n, unit_id)
+    return _rating_measure(window, *_totals(_rating_rows(window), unit_id), unit_id)
 
 
 def measure_average_rating_by_unit(window: Window) -> dict:
-    rows = _rating_rows(window)
-    result = {unit: _rating_measure(window, total, n, unit) for unit, (total, n) in rows.items()}
-    result[None] = _rating_measure(window, sum(t for t, _ in rows.values()), sum(n for _, n in rows.values()))
-    return result
+    return _averages_by_unit(window, _rating_rows(window), _rating_measure)
 
 
 def _check_in_rows(window: Window) -> dict:
@@ -559,20 +564,12 @@ def _survey_measure(window, total, n, unit_id=None) -> Measure:
 
 def measure_survey_average(window: Window, business_unit=None) -> Measure:
     """The average post-resolution survey rating (1-5) of pain points resolved in the window. One query."""
-    rows = _survey_rows(window)
     unit_id = _unit_pk(business_unit)
-    if unit_id is not None:
-        total, n = rows.get(unit_id, (0, 0))
-    else:
-        total, n = sum(t for t, _ in rows.values()), sum(n for _, n in rows.values())
-    return _survey_measure(window, total, n, unit_id)
+    return _survey_measure(window, *_totals(_survey_rows(window), unit_id), unit_id)
 
 
 def measure_survey_average_by_unit(window: Window) -> dict:
-    rows = _survey_rows(window)
-    result = {unit: _survey_measure(window, total, n, unit) for unit, (total, n) in rows.items()}
-    result[None] = _survey_measure(window, sum(t for t, _ in rows.values()), sum(n for _, n in rows.values()))
-    return result
+    return _averages_by_unit(window, _survey_rows(window), _survey_measure)
 
 
 def overdue_check_in_count(user, business_unit=None) -> int:
