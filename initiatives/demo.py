@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.audit import acting_as
+from partnership.demo import bulk_volume
 from partnership.models import BusinessUnit, User
 
 from . import services
@@ -318,7 +319,7 @@ def _seed_bulk(scale, users, progress):
     existing = set(Initiative.objects.filter(title__startswith="Demo initiative ").values_list("title", flat=True))
     statuses = list(S.values)
     rows = []
-    for i in range((scale - 1) * 40):
+    for i in range(bulk_volume(scale, "initiatives")):
         title = f"Demo initiative {i:05d}"
         if title in existing:
             continue

@@ -9,16 +9,20 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from partnership.audit import acting_as
-from partnership.models import BusinessUnit, User
+from partnership.choices import ReminderStatus
+from partnership.demo import PAIN_POINTS_PER_SCALE, bulk_volume
+from partnership.models import BusinessUnit, Reminder, User
 
 from . import services
 from .choices import Category, PainPointStatus, Risk, SessionKind, Source
-from .models import ListeningSession, PainPoint, PainPointStatusChange
+from .models import ListeningSession, PainPoint, PainPointStatusChange, Vote
+from .reminders import ACK_OVERDUE
 from .sla import ack_due_date, add_business_days
 
 # (title, kind, unit slug, days ago, IT usernames, business usernames, notes)
@@ -223,8 +227,10 @@ def seed(*, scale: int = 1, progress=None) -> None:
         _seed_bulk(scale, units, users, progress)
 
 
-BULK_PAIN_POINTS_PER_SCALE = 150  # --scale N adds (N - 1) x 150 pain points: 1000 -> ~150,000
 BULK_BATCH = 5000
+# A ticket older than this has been answered (a real triage queue holds days, not months): with
+# it, 1,000,000 pain points leave about 10,000 reminders due in a sweep, as in production.
+ANSWERED_AFTER_DAYS = 14
 
 
 def _seed_bulk(scale, units, users, progress):
@@ -236,7 +242,7 @@ def _seed_bulk(scale, units, users, progress):
     """
     rng = random.Random(42)
     all_units = list(BusinessUnit.objects.order_by("pk"))
-    total = (scale - 1) * BULK_PAIN_POINTS_PER_SCALE
+    total = (scale - 1) * PAIN_POINTS_PER_SCALE
     existing = set(PainPoint.objects.filter(source_system="demo-jira").values_list("external_ref", flat=True))
     statuses = [PainPointStatus.NEW, PainPointStatus.ACKNOWLEDGED, PainPointStatus.ANALYSING, PainPointStatus.PLANNED, PainPointStatus.RESOLVED, PainPointStatus.CLOSED]
     planned = {PainPointStatus.PLANNED, PainPointStatus.RESOLVED, PainPointStatus.CLOSED}
@@ -248,6 +254,8 @@ def _seed_bulk(scale, units, users, progress):
         days = rng.randint(0, 270)
         created = _at(days, hour=rng.randint(8, 17))
         status = rng.choice(statuses)
+        if status == PainPointStatus.NEW and days > ANSWERED_AFTER_DAYS:
+            status = PainPointStatus.ACKNOWLEDGED
         acknowledged = None if status == PainPointStatus.NEW else created + datetime.timedelta(days=rng.randint(0, 4))
         return PainPoint(
             title=f"Ticket {ref}: {rng.choice(['slow', 'broken', 'manual', 'missing'])} {rng.choice(['report', 'export', 'login', 'workflow', 'screen'])}",
@@ -290,7 +298,60 @@ def _seed_bulk(scale, units, users, progress):
             notes="Demo session.",
             recorded_by=users["ivan"],
         )
-        for i in range((scale - 1) * 20)
+        for i in range(bulk_volume(scale, "listening sessions"))
         if f"Regional visit {i:04d}" not in existing_sessions
     ]
-    ListeningSession.objects.bulk_create(sessions)
+    ListeningSession.objects.bulk_create(sessions, batch_size=1000)
+    _seed_bulk_votes(scale, progress)
+    _seed_bulk_reminders(scale, users, progress)
+
+
+def _demo_ticket_ids(step: int):
+    """Every `step`-th bulk pain point's id, in order (one query; ids only)."""
+    ids = PainPoint.objects.filter(source_system="demo-jira").order_by("pk").values_list("pk", flat=True)
+    return list(ids)[::step]
+
+
+def _seed_bulk_votes(scale, progress):
+    """'Me too' votes from the bulk people, spread over the bulk pain points."""
+    total = bulk_volume(scale, "votes")
+    if Vote.objects.filter(pain_point__source_system="demo-jira").count() >= total:
+        return
+    people = list(User.objects.filter(username__startswith="demo-").order_by("pk").values_list("pk", flat=True))
+    pain_points = _demo_ticket_ids(max(1, PainPoint.objects.filter(source_system="demo-jira").count() // max(total, 1)))
+    if not people or not pain_points:
+        return
+    rows = [Vote(pain_point_id=pain_points[i % len(pain_points)], user_id=people[i % len(people)]) for i in range(total)]
+    for start in range(0, len(rows), BULK_BATCH):
+        Vote.objects.bulk_create(rows[start : start + BULK_BATCH], ignore_conflicts=True)
+        if progress:
+            progress("votes", min(start + BULK_BATCH, len(rows)), len(rows))
+
+
+def _seed_bulk_reminders(scale, users, progress):
+    """The ledger's history: acknowledgement reminders sent to IT on answered bulk pain points."""
+    total = bulk_volume(scale, "reminders")
+    if Reminder.objects.filter(kind=ACK_OVERDUE, period__startswith="demo-").count() >= total:
+        return
+    target_type = ContentType.objects.get_for_model(PainPoint)
+    recipients = [users["ivan"].pk, users["greta"].pk]
+    pain_points = _demo_ticket_ids(max(1, PainPoint.objects.filter(source_system="demo-jira").count() // max(total, 1)))
+    sent = timezone.now() - datetime.timedelta(days=20)
+    rows = [
+        Reminder(
+            recipient_id=recipients[i % 2],
+            kind=ACK_OVERDUE,
+            target_type=target_type,
+            target_id=str(pain_points[i % len(pain_points)]),
+            period=f"demo-{i // len(pain_points)}",
+            status=ReminderStatus.SENT,
+            created_at=sent,
+            claimed_at=sent,
+            sent_at=sent,
+        )
+        for i in range(total)
+    ] if pain_points else []
+    for start in range(0, len(rows), BULK_BATCH):
+        Reminder.objects.bulk_create(rows[start : start + BULK_BATCH], ignore_conflicts=True)
+        if progress:
+            progress("reminders", min(start + BULK_BATCH, len(rows)), len(rows))

@@ -12,6 +12,32 @@ from django.db import transaction
 from .models import BusinessUnit, User
 from .roles import Role
 
+# `--scale N` adds (N - 1) x 150 ticketing pain points: 1,000 -> about 150,000, 6,668 -> 1,000,000.
+PAIN_POINTS_PER_SCALE = 150
+# What comes with every 1,000,000 pain points (the proportions of a large company, README
+# section "Benchmarks"): the other apps' bulk rows grow with the pain points, not on their own.
+PER_MILLION_PAIN_POINTS = {
+    "people": 5_000,
+    "votes": 100_000,
+    "listening sessions": 5_000,
+    "reminders": 100_000,
+    "initiatives": 20_000,
+    "extra-mile actions": 200_000,
+    "check-ins": 50_000,
+    "revenue projects": 2_000,
+    "events": 500,
+    "meetings": 500,
+    "decisions": 2_000,
+}
+
+
+def bulk_volume(scale: int, what: str) -> int:
+    """How many bulk rows of `what` `--scale N` adds (0 at scale 1, at least 1 above it)."""
+    if scale <= 1:
+        return 0
+    pain_points = (scale - 1) * PAIN_POINTS_PER_SCALE
+    return max(1, round(pain_points * PER_MILLION_PAIN_POINTS[what] / 1_000_000))
+
 BUSINESS_UNITS = [
     ("Sales", "sales", "Field and key-account sales."),
     ("Marketing", "marketing", "Brand, campaigns and the web shop."),
@@ -75,7 +101,7 @@ def seed(*, scale: int = 1, progress=None) -> None:
             if f"region-{i:02d}" not in existing
         ]
     )
-    extra_people = max(0, (scale - 1) * 100)
+    extra_people = bulk_volume(scale, "people")
     if extra_people:
         all_units = list(BusinessUnit.objects.order_by("pk"))
         existing_names = set(User.objects.filter(username__startswith="demo-").values_list("username", flat=True))

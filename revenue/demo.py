@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.audit import acting_as
+from partnership.demo import bulk_volume
 from partnership.models import BusinessUnit, User
 
 from . import services
@@ -179,7 +180,7 @@ def _seed_entries(project, amounts, recorder, today):
 
 def _seed_bulk(scale, people, units, today, progress):
     """With --scale, more projects in every stage and their revenue, in bulk (no audit rows)."""
-    count = (scale - 1) * 20
+    count = bulk_volume(scale, "revenue projects")
     if count <= 0:
         return
     existing = set(RevenueProject.objects.filter(name__startswith="Demo revenue idea ").values_list("name", flat=True))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.audit import acting_as
+from partnership.demo import bulk_volume
 from partnership.models import BusinessUnit, User
 
 from .choices import AttendanceStatus, Cadence, DecisionStatus, EventKind, MemberRole, Side, Stance, Topic
@@ -324,7 +325,7 @@ def _seed_events(people):
 def _seed_volume(scale, committee, progress):
     """More events with registrations, and more decisions with positions, in bulk (benchmarks)."""
     host = committee.memberships.filter(role=MemberRole.CHAIR).first().user
-    count = (scale - 1) * 20
+    count = bulk_volume(scale, "events")
     existing = set(Event.objects.filter(title__startswith="Lunch and learn #").values_list("title", flat=True))
     kinds = list(EventKind.values)
     new_events = [
@@ -359,6 +360,22 @@ def _seed_volume(scale, committee, progress):
         Registration.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if progress:
         progress("events", len(new_events), len(new_events))
+    existing = set(Meeting.objects.filter(committee=committee, title__startswith="Device review #").values_list("title", flat=True))
+    Meeting.objects.bulk_create(
+        [
+            Meeting(
+                committee=committee,
+                title=f"Device review #{i:04d}",
+                starts_at=_at(-270 + (i * 3) % 300, hour=15),
+                place="Board room",
+                minutes="Reviewed the device requests of the month." if i % 300 < 270 else "",
+                scheduled_by=host,
+            )
+            for i in range(bulk_volume(scale, "meetings"))
+            if f"Device review #{i:04d}" not in existing
+        ],
+        batch_size=500,
+    )
     existing = set(Decision.objects.filter(title__startswith="Standard device catalogue item #").values_list(
         "title", flat=True))
     Decision.objects.bulk_create(
@@ -374,7 +391,7 @@ def _seed_volume(scale, committee, progress):
                 proposed_by=host,
                 closed_by=host,
             )
-            for i in range((scale - 1) * 10)
+            for i in range(bulk_volume(scale, "decisions"))
             if f"Standard device catalogue item #{i:04d}" not in existing
         ],
         batch_size=500,

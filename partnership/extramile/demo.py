@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..audit import acting_as
+from ..demo import bulk_volume
 from ..models import BusinessUnit, User
 from . import selectors, services
-from .choices import ActionKind, ActionStatus
+from .choices import ActionKind, ActionStatus, CheckInStatus
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
 
 # title, kind, unit slug, performer, recipients, days ago, hours, ticket, rating (None = unconfirmed), comment
@@ -219,7 +220,7 @@ def _seed_surveys():
 
 def _seed_scale(scale, people, units, progress):
     """More actions and ratings for the benchmarks, in bulk."""
-    total = (scale - 1) * 200
+    total = bulk_volume(scale, "extra-mile actions")
     existing = set(ExtraMileAction.objects.filter(title__startswith="Extra analysis #").values_list("title", flat=True))
     performers = [people["ivan"], people["greta"]]
     all_units = list(units.values())
@@ -257,4 +258,60 @@ def _seed_scale(scale, people, units, progress):
             ratings.append(ExtraMileRating(action_id=pk, rated_by_id=user_id, rating=3 + index % 3))
     through.objects.bulk_create(recipients, ignore_conflicts=True, batch_size=1000)
     ExtraMileRating.objects.bulk_create(ratings, ignore_conflicts=True, batch_size=1000)
+    _seed_scale_check_ins(scale, people, progress)
+
+
+CHECK_INS_PER_WINDOW = 10
+
+
+def _seed_scale_check_ins(scale, people, progress):
+    """Past maintenance windows whose key users answered their check-ins, in bulk."""
+    windows = bulk_volume(scale, "check-ins") // CHECK_INS_PER_WINDOW
+    existing = set(MaintenanceWindow.objects.filter(system__startswith="Patch night #").values_list("system", flat=True))
+    key_users = list(User.objects.filter(username__startswith="demo-").order_by("pk").values_list("pk", flat=True)[:2000])
+    if not key_users:
+        return
+    now = timezone.now()
+    new = []
+    for i in range(windows):
+        if f"Patch night #{i:05d}" in existing:
+            continue
+        ends = now - datetime.timedelta(days=3 + i % 260, hours=i % 7)
+        new.append(
+            MaintenanceWindow(
+                system=f"Patch night #{i:05d}",
+                description="Monthly operating-system patches.",
+                starts_at=ends - datetime.timedelta(hours=3),
+                ends_at=ends,
+                recorded_by=people["ivan"],
+                check_ins_created_at=ends,
+            )
+        )
+    created = MaintenanceWindow.objects.bulk_create(new, batch_size=1000)
+    due_hours = datetime.timedelta(hours=settings.EXTRAMILE_CHECKIN_DUE_HOURS)
+    through = MaintenanceWindow.key_users.through
+    for start in range(0, len(created), 500):
+        links, check_ins = [], []
+        for n, window in enumerate(created[start : start + 500], start):
+            for k in range(CHECK_INS_PER_WINDOW):
+                user_id = key_users[(n * CHECK_INS_PER_WINDOW + k) % len(key_users)]
+                links.append(through(maintenancewindow_id=window.pk, user_id=user_id))
+                answered = window.ends_at + datetime.timedelta(hours=1 + k)
+                check_ins.append(
+                    CheckIn(
+                        window=window,
+                        key_user_id=user_id,
+                        due_at=window.ends_at + due_hours,
+                        status=CheckInStatus.PROBLEM if k == 9 and n % 5 == 0 else CheckInStatus.OK,
+                        systems_ok=not (k == 9 and n % 5 == 0),
+                        problem="Printing fails since the patch." if k == 9 and n % 5 == 0 else "",
+                        answered_at=answered,
+                        answered_by_id=user_id,
+                        notified_at=window.ends_at,
+                    )
+                )
+        through.objects.bulk_create(links, ignore_conflicts=True)
+        CheckIn.objects.bulk_create(check_ins, ignore_conflicts=True)
+        if progress:
+            progress("check-ins", min(start + 500, len(created)), len(created))
 

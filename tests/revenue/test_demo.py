@@ -26,7 +26,9 @@ def test_the_demo_seeds_projects_in_every_stage_once():
 
 def test_a_larger_scale_adds_projects_in_bulk_once():
     partnership_demo.seed()
-    demo.seed(scale=2)
+    demo.seed()
+    small = RevenueProject.objects.count()
+    demo.seed(scale=40)
     count = RevenueProject.objects.count()
-    demo.seed(scale=2)
-    assert RevenueProject.objects.count() == count > 20
+    demo.seed(scale=40)
+    assert RevenueProject.objects.count() == count == small + partnership_demo.bulk_volume(40, "revenue projects") > small

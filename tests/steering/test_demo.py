@@ -44,7 +44,7 @@ def test_a_larger_scale_adds_rows_in_bulk_and_stays_idempotent(settings):
     first = counts()
     demo.seed(scale=2)
     assert counts() == first
-    assert Event.objects.filter(title__startswith="Lunch and learn").count() == 20
+    assert Event.objects.filter(title__startswith="Lunch and learn").count() == partnership_demo.bulk_volume(2, "events") >= 1
 
 
 def test_every_page_renders_with_the_demo_data(client, settings):
