@@ -9,8 +9,9 @@
 - `listening.unit_not_listened`: an active business unit without a listening session in
   LISTENING_COVERAGE_DAYS days; IT leadership (the CIO group), weekly.
 
-Every `due(now)` is one indexed query (two with `to_each`), dates come from `now` (tests move
-it), and each `message()` reads only what `select_related` loaded.
+Every `due(now)` is one indexed query (a fan-out of two with `to_each`, which the sweep runs as
+one CROSS JOIN inside its insert), dates come from `now` (tests move it), and each `message()`
+reads only what `select_related` loaded.
 """
 
 import datetime
@@ -34,7 +35,7 @@ UNIT_NOT_LISTENED = "listening.unit_not_listened"
 
 
 def _members_of(role: str):
-    """Ids of the active members of a role group (a values_list query, run by `to_each`)."""
+    """Ids of the active members of a role group (a values_list query, for `to_each`)."""
     from partnership.models import User
 
     return User.objects.filter(is_active=True, groups__name=role).order_by().values_list("pk", flat=True)

@@ -14,8 +14,9 @@
 - `extramile.survey_pending`: an unanswered post-resolution survey with
   EXTRAMILE_SURVEY_REMIND_DAYS_BEFORE days or less left; its respondent, once.
 
-Every `due(now)` is one query on a partial index (the escalation two: the IT people and the
-check-ins); dates come from `now` (the tests move it); `message()` reads only what
+Every `due(now)` is one query on a partial index (the escalation: the check-ins whose recorder
+is in IT, plus the IT staff group over the others), which the sweep runs inside its one insert
+per kind; dates come from `now` (the tests move it); `message()` reads only what
 `select_related` loaded; `still_due` cancels the rows answered between the sweep and the sender.
 """
 
@@ -27,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
-from ..reminders import Message, ReminderKind, register
+from ..reminders import Message, ReminderKind, register, to_each, union
 from ..roles import Role
 from .choices import ActionStatus, CheckInStatus, SurveyRole
 
@@ -104,26 +105,24 @@ def _check_in_overdue_message(check_in, reminder):
 
 
 def _check_in_escalated(now):
-    """The recorder of the window if they are still in IT, else the IT staff group. Two queries."""
+    """The recorder of the window if they are still in IT (an active IT staff or CIO member),
+    else every active member of the IT staff group: a query plus a fan-out, one insert."""
     from ..models import User
 
-    late = now - datetime.timedelta(hours=settings.EXTRAMILE_CHECKIN_ESCALATE_HOURS)
-    it_people, staff_group = set(), []
-    memberships = (
-        User.objects.filter(is_active=True, groups__name__in=[Role.IT_STAFF, Role.CIO])
-        .order_by("pk")
-        .values_list("pk", "groups__name")
+    cutoff = now - datetime.timedelta(hours=settings.EXTRAMILE_CHECKIN_ESCALATE_HOURS)
+    late = _pending_check_ins().filter(due_at__lt=cutoff)
+    recorder_in_it = Exists(
+        User.objects.filter(
+            pk=OuterRef("window__recorded_by_id"), is_active=True, groups__name__in=[Role.IT_STAFF, Role.CIO]
+        )
     )
-    for pk, group in memberships:
-        it_people.add(pk)
-        if group == Role.IT_STAFF:
-            staff_group.append(pk)
-    rows = []
-    for check_in in _pending_check_ins().filter(due_at__lt=late).values("pk", "window__recorded_by_id"):
-        recorder = check_in["window__recorded_by_id"]
-        for person in [recorder] if recorder in it_people else staff_group:
-            rows.append({"recipient_id": person, "target_id": check_in["pk"], "period": ONCE})
-    return rows
+    staff_group = User.objects.filter(is_active=True, groups__name=Role.IT_STAFF).values_list("pk", flat=True)
+    return union(
+        late.filter(recorder_in_it).values(
+            recipient_id=F("window__recorded_by_id"), target_id=F("pk"), period=Value(ONCE)
+        ),
+        to_each(staff_group, late.filter(~recorder_in_it).values(target_id=F("pk"), period=Value(ONCE))),
+    )
 
 
 def _check_in_escalated_message(check_in, reminder):

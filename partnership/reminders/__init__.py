@@ -2,10 +2,12 @@
 
 See README section “Reminders and notifications”. Import the registry from here:
 
-    from partnership.reminders import Message, ReminderKind, register
+    from partnership.reminders import Message, ReminderKind, register, to_each, union
 """
 
 from .registry import (
+    DueUnion,
+    FanOut,
     Message,
     ReminderKind,
     get_kind,
@@ -16,10 +18,13 @@ from .registry import (
     register,
     registered_kinds,
     to_each,
+    union,
     unregister,
 )
 
 __all__ = [
+    "DueUnion",
+    "FanOut",
     "Message",
     "ReminderKind",
     "get_kind",
@@ -30,5 +35,6 @@ __all__ = [
     "register",
     "registered_kinds",
     "to_each",
+    "union",
     "unregister",
 ]

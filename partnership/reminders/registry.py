@@ -4,26 +4,44 @@ Each pillar app registers its own kinds from its `reminders.py` (imported in its
 `AppConfig.ready`), so this package never imports a pillar app's models. A kind says:
 
 - which model its target is (`target_model`, e.g. "listening.PainPoint");
-- who is due for what, now: `due(now)` returns the due rows as ONE indexed query, a values
-  queryset of dicts with the keys `recipient_id`, `target_id` and `period`. The sweep inserts
-  them into the ledger in bulk; a row already there (same recipient, kind, target, period) is
-  ignored, which is what makes a reminder go out once per period;
+- who is due for what, now: `due(now)` returns the due rows, dicts with the keys
+  `recipient_id`, `target_id` and `period`, as one of:
+  - a values queryset (`.values(recipient_id=..., target_id=..., period=...)`), ideally one
+    indexed query;
+  - `to_each(recipient_ids, rows)`, a `FanOut`: every person of a flat values_list query of user
+    ids, for every row of a values queryset with `target_id` and `period` (a group such as the
+    IT triage group, reminded of each due target);
+  - `union(part, ...)`, a `DueUnion` of such querysets and fan-outs (e.g. "the recorder if they
+    are still in IT, else the IT staff group": a queryset plus a fan-out over the other targets);
+  - any other iterable of such dicts (a list...): supported for kinds written elsewhere, but
+    each row then becomes a Python object, inserted in bounded batches.
+  The sweep does not read the first three in Python: it embeds their SQL in ONE
+  `INSERT INTO <ledger> ... SELECT ... ON CONFLICT DO NOTHING` per kind, run by the database
+  (PostgreSQL or SQLite), so neither its number of queries nor its memory grows with the
+  number of due rows. A row without recipient is skipped, `target_id` is stored as text and
+  `period` cut to 40 characters; a row already in the ledger (same recipient, kind, target,
+  period) is ignored, which is what makes a reminder go out once per period. All three are also
+  iterable, yielding the same dicts (tests and benchmarks read them so), and `len()` works on a
+  fan-out and a union;
 - what the reminder says: `message(target, reminder)` returns a `Message` (title, body, url).
   It is called per delivered row on targets loaded in bulk, so it must not query the database
   (name the relations it needs in `select_related`).
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import models
+from django.db.models.query import FlatValuesListIterable, QuerySet, ValuesIterable
 from django.utils import timezone
 
 from ..choices import DeliveryChannel
 
 DueRows = Iterable[Mapping]
+DUE_KEYS = ("recipient_id", "target_id", "period")
 
 
 @dataclass(frozen=True)
@@ -106,11 +124,125 @@ def period_quarter(now: datetime.datetime) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def to_each(recipient_ids: Iterable[int], rows: DueRows) -> list[dict]:
+# --- Due rows: a group fanned out, a union, and their SQL for the sweep ---------------------------
+
+
+class FanOut:
+    """Due targets fanned out to a group: every person of `recipient_ids` for every row of `rows`.
+
+    Made by `to_each`. The sweep does not iterate it: it inserts a CROSS JOIN of the two queries
+    (unless they are not querysets). Iterating it (tests, benchmarks) runs the two queries once
+    and yields one dict per row and person, `{"recipient_id": person, **row}`.
+    """
+
+    def __init__(self, recipient_ids, rows):
+        self.recipient_ids = recipient_ids
+        self.rows = rows
+        self._result = None
+
+    def _fetch(self) -> list[dict]:
+        if self._result is None:
+            people = list(self.recipient_ids)
+            self._result = [{"recipient_id": person, **row} for row in self.rows for person in people]
+        return self._result
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._fetch())
+
+    def __len__(self) -> int:
+        return len(self._fetch())
+
+
+class DueUnion:
+    """The due rows of several parts (values querysets and fan-outs), in order. Made by `union`."""
+
+    def __init__(self, parts):
+        self.parts = tuple(parts)
+
+    def __iter__(self) -> Iterator[dict]:
+        for part in self.parts:
+            yield from part
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+
+def to_each(recipient_ids: Iterable[int], rows: DueRows) -> FanOut:
     """Fan due targets out to a group (the IT triage group, every business manager...).
 
-    `recipient_ids` is a values_list query of user ids and `rows` a values query with
-    `target_id` and `period`: two queries whatever the number of people and targets.
+    `recipient_ids` is a flat values_list query of user ids and `rows` a values query with
+    `target_id` and `period`. The sweep inserts their cross product in one statement, whatever
+    the number of people and targets.
     """
-    people = list(recipient_ids)
-    return [{"recipient_id": person, **row} for row in rows for person in people]
+    return FanOut(recipient_ids, rows)
+
+
+def union(*parts: DueRows) -> DueUnion:
+    """The due rows of all `parts` (values querysets, fan-outs, other unions): one insert."""
+    flat = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, DueUnion) else [part])
+    return DueUnion(flat)
+
+
+def due_sql(due: DueRows, connection, *, period_length: int = 40) -> tuple[str, list] | None:
+    """The SQL of a kind's due rows, for the sweep to insert them in the database.
+
+    Returns `(sql, params)` of one SELECT of the columns `recipient_id` (never NULL), `target_id`
+    (as text) and `period` (as text, cut to `period_length` characters); `("", [])` when nothing
+    can be due (an empty queryset); None when the rows can only be read in Python (a list, a
+    queryset of another shape or database). The SQL runs on PostgreSQL and SQLite alike.
+    """
+    selects = []
+    for part in due.parts if isinstance(due, DueUnion) else (due,):
+        try:
+            select = _part_sql(part, connection, period_length)
+        except EmptyResultSet:  # .none(), pk__in=[]: this part has no rows
+            continue
+        if select is None:
+            return None
+        selects.append(select)
+    if not selects:
+        return "", []
+    return " UNION ALL ".join(sql for sql, _ in selects), [param for _, params in selects for param in params]
+
+
+def _part_sql(part, connection, period_length: int) -> tuple[str, list] | None:
+    quote = connection.ops.quote_name
+    if isinstance(part, FanOut):
+        rows = _compiled(part.rows, connection, ValuesIterable)
+        people = _compiled(part.recipient_ids, connection, FlatValuesListIterable)
+        if rows is None or people is None or len(people[2]) != 1 or not {"target_id", "period"} <= set(rows[2]):
+            return None
+        person = f"people.{quote(people[2][0])}"
+        source = f"({rows[0]}) due CROSS JOIN ({people[0]}) people"
+        params = [*rows[1], *people[1]]
+    else:
+        rows = _compiled(part, connection, ValuesIterable)
+        if rows is None or not set(DUE_KEYS) <= set(rows[2]):
+            return None
+        person = f"due.{quote('recipient_id')}"
+        source = f"({rows[0]}) due"
+        params = rows[1]
+    target, period = f"due.{quote('target_id')}", f"due.{quote('period')}"
+    sql = (
+        f"SELECT {person} AS recipient_id, CAST({target} AS TEXT) AS target_id, "
+        f"SUBSTR(CAST({period} AS TEXT), 1, {int(period_length)}) AS period "
+        f"FROM {source} WHERE {person} IS NOT NULL"
+    )
+    return sql, params
+
+
+def _compiled(queryset, connection, iterable_class) -> tuple[str, list, list] | None:
+    """(sql, params, column aliases) of a queryset iterated as `iterable_class`, else None.
+
+    Raises EmptyResultSet for a queryset that cannot have rows."""
+    if not isinstance(queryset, QuerySet) or queryset._iterable_class is not iterable_class:
+        return None
+    if queryset.db != connection.alias:
+        return None
+    if not queryset.query.is_sliced:
+        queryset = queryset.order_by()  # a model's default ordering only slows the insert down
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql(with_col_aliases=True)
+    return sql, list(params), [alias for _, _, alias in compiler.select]

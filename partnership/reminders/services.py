@@ -2,9 +2,10 @@
 
 The ledger (`partnership.models.Reminder`) is the source of truth; Celery only says "look now".
 
-- The sweep asks each registered kind for its due rows (one query per kind) and inserts them in
-  bulk with ON CONFLICT DO NOTHING on (recipient, kind, target, period): running it twice, or
-  from two beats at once, adds nothing.
+- The sweep asks each registered kind for its due rows and inserts them with ONE statement per
+  kind, `INSERT ... SELECT ... FROM (<the kind's due query>) ON CONFLICT DO NOTHING` on
+  (recipient, kind, target, period), run by the database: running it twice, or from two beats
+  at once, adds nothing, and no due row becomes a Python object.
 - The sender claims pending rows in batches with SELECT ... FOR UPDATE SKIP LOCKED, creates
   their in-app notifications, sends their e-mails and marks them sent, all in one transaction.
   A worker killed halfway rolls its batch back and the rows stay pending for the next run; two
@@ -18,6 +19,7 @@ import smtplib
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 import kombu.exceptions
 import redis.exceptions
@@ -25,7 +27,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, F, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,7 +36,7 @@ from django.utils import timezone
 from ..audit import acting_as
 from ..choices import DeliveryChannel, EmailState, ReminderStatus
 from ..models import Notification, NotificationPreference, Reminder
-from .registry import get_kind, registered_kinds
+from .registry import due_sql, get_kind, registered_kinds
 from .selectors import channels_of
 
 logger = logging.getLogger(__name__)
@@ -74,40 +76,91 @@ class _BatchFailed(Exception):
 def reminders_sweep(*, now=None) -> int:
     """Insert every due reminder into the ledger; return how many rows are new.
 
-    One query per kind for its due rows, one bulk insert per kind, one count: the number of
-    queries does not grow with the number of reminders. A kind whose query fails is logged and
-    skipped, so one faulty kind does not stop the others.
+    Per kind, ONE `INSERT INTO <ledger> ... SELECT ... FROM (<its due query>) ON CONFLICT DO
+    NOTHING`, run by the database in its own savepoint: the number of queries and the memory do
+    not grow with the number of reminders (a kind whose rows are a Python list is inserted in
+    bounded batches instead). A kind whose query fails is logged and skipped, so one faulty
+    kind does not stop the others.
     """
     now = now or timezone.now()
-    # The insertion time (not `now`, which tests move) marks this sweep's rows: rows that
-    # already existed keep their own created_at, so counting this stamp counts the new rows.
+    # The insertion time (not `now`, which tests move) marks this sweep's rows.
     stamp = timezone.now()
+    created = 0
     for kind in registered_kinds():
         try:
             with transaction.atomic():
                 target_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=True)
-                rows = kind.due(now)
-                if isinstance(rows, QuerySet):
-                    rows = rows.order_by()  # a model's default ordering only slows the sweep down
-                ledger = [
-                    Reminder(
-                        recipient_id=row["recipient_id"],
-                        kind=kind.key,
-                        target_type=target_type,
-                        target_id=str(row["target_id"]),
-                        period=str(row["period"])[:40],
-                        created_at=stamp,
-                    )
-                    for row in rows
-                    if row["recipient_id"] is not None
-                ]
-                if ledger:
-                    Reminder.objects.bulk_create(ledger, ignore_conflicts=True, batch_size=SWEEP_INSERT_BATCH)
+                created += _sweep_kind(kind, target_type, now, stamp)
         except TRANSIENT_ERRORS:
             raise
         except Exception:
             logger.exception("reminder kind %s: the due query failed; skipped in this sweep", kind.key)
-    return Reminder.objects.filter(created_at=stamp).count()
+    return created
+
+
+# The ledger columns filled from the due rows; the others get the kind, its target type, the
+# sweep's stamp or their model default (pending, no e-mail yet, no attempt...).
+_FROM_DUE = {"recipient": "due.recipient_id", "target_id": "due.target_id", "period": "due.period"}
+
+
+def _sweep_kind(kind, target_type, now, stamp) -> int:
+    """Insert one kind's due rows; return how many are new."""
+    rows = kind.due(now)
+    period_length = Reminder._meta.get_field("period").max_length
+    select = due_sql(rows, connection, period_length=period_length)
+    if select is None:
+        return _sweep_in_python(kind, target_type, rows, stamp, period_length)
+    sql, params = select
+    if not sql:
+        return 0
+    quote = connection.ops.quote_name
+    given = {"kind": kind.key, "target_type": target_type.pk, "created_at": stamp}
+    columns, values, fixed = [], [], []
+    for model_field in Reminder._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        columns.append(quote(model_field.column))
+        if model_field.name in _FROM_DUE:
+            values.append(_FROM_DUE[model_field.name])
+        else:
+            value = given[model_field.name] if model_field.name in given else model_field.get_default()
+            values.append("%s")
+            fixed.append(model_field.get_db_prep_save(value, connection))
+    # "WHERE true": SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT (else it could
+    # read ON as the start of a join constraint).
+    insert = (
+        f"INSERT INTO {quote(Reminder._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM ({sql}) due WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [*fixed, *params])
+        return max(cursor.rowcount, 0)
+
+
+def _sweep_in_python(kind, target_type, rows, stamp, period_length) -> int:
+    """Due rows that are not SQL (a list of dicts...): insert them in bounded batches."""
+    if isinstance(rows, QuerySet):
+        if not rows.query.is_sliced:
+            rows = rows.order_by()  # a model's default ordering only slows the sweep down
+        rows = rows.iterator(chunk_size=SWEEP_INSERT_BATCH)
+    rows, inserted = iter(rows), False
+    while batch := list(islice(rows, SWEEP_INSERT_BATCH)):
+        ledger = [
+            Reminder(
+                recipient_id=row["recipient_id"],
+                kind=kind.key,
+                target_type=target_type,
+                target_id=str(row["target_id"]),
+                period=str(row["period"])[:period_length],
+                created_at=stamp,
+            )
+            for row in batch
+            if row["recipient_id"] is not None
+        ]
+        if ledger:
+            Reminder.objects.bulk_create(ledger, ignore_conflicts=True)
+            inserted = True
+    return Reminder.objects.filter(kind=kind.key, created_at=stamp).count() if inserted else 0
 
 
 # --- The sender ----------------------------------------------------------------------------------
