@@ -45,13 +45,17 @@ def _vote_count():
     return Coalesce(Subquery(votes.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
 
 
-def pain_point_annotate(queryset, *, user):
+LIST_RELATED = ("business_unit", "submitted_by", "merged_into")
+
+
+def pain_point_annotate(queryset, *, user, related=LIST_RELATED):
     """Add what lists show: related rows, the vote count, and whether `user` voted or watches.
 
     Counts are subqueries, not joins, so filters never multiply rows and a page costs the same
-    number of queries at any size.
+    number of queries at any size. `related` names the joined rows (the API shows no title of
+    the pain point a row was merged into, so it leaves that join out).
     """
-    return queryset.select_related("business_unit", "submitted_by", "merged_into").annotate(
+    return queryset.select_related(*related).annotate(
         vote_count=_vote_count(),
         has_voted=Exists(Vote.objects.filter(pain_point=OuterRef("pk"), user_id=user.pk)),
         is_watching=Exists(Watch.objects.filter(pain_point=OuterRef("pk"), user_id=user.pk)),

@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["partnership.api.permissions.IsAuthenticatedWithScope"],
     "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "partnership.api.filtering.GivenFiltersBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -447,7 +447,7 @@ CELERY_BEAT_SCHEDULE.update(
 # GET /api/v1/score/ read it while it is at most this many seconds old, and measure live otherwise.
 SCORE_ROLLUP_MAX_AGE_SECONDS = env.int("SCORE_ROLLUP_MAX_AGE_SECONDS", default=90)
 # API lists: above this many rows (planner estimate) `count` is PostgreSQL's estimate, not a COUNT(*).
-API_COUNT_ESTIMATE_THRESHOLD = env.int("API_COUNT_ESTIMATE_THRESHOLD", default=50_000)
+API_COUNT_ESTIMATE_THRESHOLD = env.int("API_COUNT_ESTIMATE_THRESHOLD", default=10_000)
 CELERY_BEAT_SCHEDULE["score-rollup"] = {
     "task": "partnership.tasks.refresh_score_rollup",
     "schedule": _cron("SCHEDULE_SCORE_ROLLUP", "* * * * *"),

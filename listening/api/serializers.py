@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from partnership.api.representation import DetailUrlField, FastRepresentation
+
 from ..choices import Risk
 from ..models import (
     Comment,
@@ -14,8 +16,8 @@ from ..models import (
 )
 
 
-class PainPointSerializer(serializers.ModelSerializer):
-    web_url = serializers.CharField(source="get_absolute_url", read_only=True)
+class PainPointSerializer(FastRepresentation, serializers.ModelSerializer):
+    web_url = DetailUrlField("listening:detail")  # PainPoint.get_absolute_url, reversed once
     business_unit_name = serializers.CharField(source="business_unit.name", read_only=True)
     submitted_by_name = serializers.SerializerMethodField()
     estimated_yearly_cost = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)

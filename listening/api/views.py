@@ -27,6 +27,7 @@ from .serializers import (
 )
 
 STATUS_DENIED = "Only IT staff can change the status of a pain point."
+API_RELATED = ("business_unit", "submitted_by")  # merged_into is shown as its id only
 
 
 class PainPointViewSet(PortalModelViewSet):
@@ -42,7 +43,7 @@ class PainPointViewSet(PortalModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = pain_point_annotate(super().get_queryset(), user=self.request.user)
+        queryset = pain_point_annotate(super().get_queryset(), user=self.request.user, related=API_RELATED)
         if self.action == "retrieve":
             queryset = pain_point_prefetch_detail(queryset, user=self.request.user)
         return queryset

@@ -79,7 +79,7 @@ class EstimatedPage(Page):
 class EstimatingPaginator(Paginator):
     """Django's paginator with `count_or_estimate`; with an estimate, pages end where rows end."""
 
-    threshold = 50_000
+    threshold = 10_000
     estimated = False
 
     @cached_property
