@@ -8,12 +8,15 @@ its CSV exports and `GET /api/v1/score/` read them when they are fresh (at most
 `SCORE_ROLLUP_MAX_AGE_SECONDS` old, for the same window and the same set of indicators) and
 measure live otherwise, so a missing worker never shows wrong numbers, only slower pages.
 
-Only the measures are stored: weights and targets are applied on every read, so a new
-configuration by the CIO shows at once.
+Next to the measures, the entry holds every scope's score under the configuration of the
+refresh (its version), so a read scores nothing. A read under another configuration (the CIO
+saved new weights or targets since) scores the stored measures with it, so new weights show at
+once.
 """
 
 import datetime
 import time
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,12 +25,14 @@ from django.utils import timezone
 from ..models import BusinessUnit
 from .registry import Window, registered_indicators
 
-CACHE_KEY = "score-rollup:v1:{days}"
+# Two entries a window: the scores (what every read needs) and the measures (only needed to
+# score under a configuration saved since), so a read unpickles only what it shows.
+CACHE_KEY = "score-rollup:v2:{days}:{part}"
 WINDOW_DAYS = (30, 90, 365)  # the dashboard's windows (partnership.score.views.WINDOWS)
 
 
-def _key(days: int) -> str:
-    return CACHE_KEY.format(days=days)
+def _key(days: int, part: str = "scores") -> str:
+    return CACHE_KEY.format(days=days, part=part)
 
 
 def _indicator_keys() -> tuple:
@@ -36,50 +41,64 @@ def _indicator_keys() -> tuple:
 
 def score_rollup_refresh(*, today: datetime.date | None = None, windows=WINDOW_DAYS) -> dict:
     """Measure every window for the company and each active unit; store it. Returns {days: seconds}."""
-    from .selectors import gather_measures
+    from .selectors import current_config, gather_measures, score_scope
 
     today = today or timezone.localdate()
     units = list(BusinessUnit.objects.filter(is_active=True).order_by("name"))
+    config = current_config()
     timings = {}
     for days in windows:
         window = Window.last_days(days, today)
         started = time.monotonic()
         gathered = gather_measures(window, units)
+        # Scores without their unit object (the reader puts its fresh one back in).
+        scopes = {
+            scope: replace(score_scope(gathered, unit, config), business_unit=None)
+            for scope, unit in [(None, None), *((unit.pk, unit) for unit in units)]
+        }
         timings[days] = time.monotonic() - started
-        cache.set(
-            _key(days),
+        stamp = {"window": window, "indicators": _indicator_keys(), "computed_at": time.time()}
+        cache.set_many(
             {
-                "window": window,
-                "indicators": _indicator_keys(),
-                "computed_at": time.time(),
-                "gathered": gathered,
+                _key(days, "measures"): {**stamp, "gathered": gathered},
+                _key(days): {**stamp, "config_version": config.version if config is not None else None, "scopes": scopes},
             },
             timeout=max(settings.SCORE_ROLLUP_MAX_AGE_SECONDS * 10, 600),
         )
     return timings
 
 
-def score_rollup_read(window: Window, *, now: float | None = None) -> dict | None:
-    """The stored measures of `window` when fresh; None tells the caller to measure live."""
+def score_rollup_entry(window: Window, *, now: float | None = None, part: str = "scores") -> dict | None:
+    """The stored scores of `window` (or with part="measures" its measures) when fresh, else None."""
     days = (window.end - window.start).days + 1
     if days not in WINDOW_DAYS:
         return None
-    entry = cache.get(_key(days))
+    entry = cache.get(_key(days, part))
     if not entry or entry.get("window") != window or entry.get("indicators") != _indicator_keys():
         return None
     age = (now if now is not None else time.time()) - entry["computed_at"]
     if age < 0 or age > settings.SCORE_ROLLUP_MAX_AGE_SECONDS:
         return None
-    return entry["gathered"]
+    return entry
+
+
+def score_rollup_read(window: Window, *, now: float | None = None) -> dict | None:
+    """The stored measures of `window` when fresh; None tells the caller to measure live."""
+    entry = score_rollup_entry(window, now=now, part="measures")
+    return entry["gathered"] if entry is not None else None
 
 
 def score_rollup_clear() -> None:
-    cache.delete_many([_key(days) for days in WINDOW_DAYS])
+    cache.delete_many([_key(days, part) for days in WINDOW_DAYS for part in ("scores", "measures")])
 
 
-def measures_for(window: Window, units: list) -> dict:
-    """{indicator key: {unit id or None: Measure}}: the fresh rollup, or measured live."""
-    from .selectors import gather_measures
-
-    gathered = score_rollup_read(window)
-    return gathered if gathered is not None else gather_measures(window, units)
+def scores_for(entry: dict | None, config, scopes: list):
+    """The stored scores of `scopes` (unit objects or None) from a fresh `entry`, each with its
+    unit put back; None when the entry was scored under another configuration or lacks one."""
+    if entry is None or entry.get("config_version") != (config.version if config is not None else None):
+        return None
+    stored = entry.get("scopes") or {}
+    keys = [unit.pk if unit is not None else None for unit in scopes]
+    if not all(key in stored for key in keys):
+        return None
+    return [replace(stored[key], business_unit=unit) for key, unit in zip(keys, scopes, strict=True)]

@@ -111,11 +111,18 @@ def score_scope(gathered: dict, unit, config: ScoreConfig | None) -> ScopeScore:
 
 def partnership_score(window: Window, business_unit=None, with_units: bool = True) -> dict:
     """The overall score (or one unit's), and every unit's score for the comparison."""
-    config = current_config()
-    from .rollup import measures_for  # the fresh rollup of the beat task, or measured live
+    from .rollup import score_rollup_entry, score_rollup_read, scores_for  # the beat task's fresh rollup
 
+    config = current_config()
     units = list(BusinessUnit.objects.filter(is_active=True).order_by("name"))
-    gathered = measures_for(window, units)
+    entry = score_rollup_entry(window)
+    scopes = [business_unit, *(units if with_units else [])]
+    stored = scores_for(entry, config, scopes)
+    if stored is not None:  # scored by the rollup under this configuration: nothing to compute
+        return {"window": window, "config": config, "main": stored[0], "units": stored[1:]}
+    gathered = score_rollup_read(window) if entry is not None else None
+    if gathered is None:
+        gathered = gather_measures(window, units)
     main = score_scope(gathered, business_unit, config)
     per_unit = [score_scope(gathered, unit, config) for unit in units] if with_units else []
     return {"window": window, "config": config, "main": main, "units": per_unit}

@@ -1,6 +1,7 @@
 """The CIO dashboard, its CSV exports, the weights and targets, and the business pulse."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.utils import timezone
 from ..forms import add_service_errors
 from ..models import BusinessUnit
 from ..roles import is_business_manager, is_cio, is_it_staff
+from ..templatetags.portal_numbers import score_format
 from . import selectors, services
 from .forms import PulseForm, ScoreConfigForm
 from .models import ScoreConfig
@@ -40,6 +42,21 @@ def _scope(request):
     return Window.last_days(days, timezone.localdate()), days, unit
 
 
+def _unit_rows(unit_scores, days) -> list[dict]:
+    """The unit comparison's cells, formatted here: some 50 units x 9 cells are too many
+    template lookups for a page that should cost little more than its reads."""
+    return [
+        {
+            "href": "?" + urlencode({"window": days, "business_unit": s.business_unit.slug}),
+            "name": s.business_unit.name,
+            "overall": "no data" if s.overall is None else score_format(s.overall, 0),
+            "band": s.band,
+            "pillars": ["—" if s.pillars.get(p) is None else score_format(s.pillars[p], 0) for p in Pillar.ALL],
+        }
+        for s in unit_scores
+    ]
+
+
 @login_required
 def dashboard(request):
     window, days, unit = _scope(request)
@@ -50,7 +67,8 @@ def dashboard(request):
     units = sorted(score["units"], key=lambda s: s.business_unit.name)
     if sort == "score":
         units.sort(key=lambda s: -1 if s.overall is None else s.overall, reverse=True)
-    history = list(selectors.score_history(unit, window_days=90))[-365:]
+    # The trend needs the day and the overall score only, not each snapshot's indicators.
+    history = list(selectors.score_history(unit, window_days=90).only("date", "overall"))[-365:]
     pulse = selectors.pulse_summary(window, unit)
     gap = None if pulse["score"] is None or main.overall is None else main.overall - pulse["score"]
     chart = {
@@ -65,9 +83,10 @@ def dashboard(request):
         "days": days,
         "windows": WINDOWS,
         "unit": unit,
-        "units_all": BusinessUnit.objects.filter(is_active=True).order_by("name") if staff else [],
+        "units_all": [s.business_unit for s in score["units"]],  # active units by name (staff only)
         "main": main,
         "unit_scores": units,
+        "unit_rows": _unit_rows(units, days),
         "sort": sort,
         "config": score["config"],
         "changed": selectors.what_changed(unit, window_days=90, days=30),

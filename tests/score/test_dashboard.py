@@ -226,3 +226,18 @@ def test_business_managers_are_reminded_of_the_pulse_once_a_quarter_until_they_a
     assert sorted(due.values_list("recipient__username", flat=True)) == ["alice"]
     reminders_send(now=now)
     assert Notification.objects.filter(recipient=alice, url="/pulse/").count() == 1
+
+
+@pytest.mark.parametrize("places", [0, 1, 2])
+def test_the_dashboards_number_filter_prints_what_floatformat_prints(places):
+    from decimal import Decimal
+
+    from django.template.defaultfilters import floatformat
+
+    from partnership.templatetags.portal_numbers import score_format
+
+    values = [0, 0.0, -0.0, -0.4, 0.5, 1.5, 2.5, 2.675, 99.95, 99.5, 100, 100.0, 1e-7, 12345.678, -12.345,
+              Decimal("3.14159"), Decimal("2.5"), 7, 66.66666666666667]
+    for value in values:
+        assert score_format(value, places) == floatformat(value, places), value
+    assert score_format(None, places) == ""

@@ -121,3 +121,48 @@ def test_new_weights_and_targets_apply_at_once_over_a_fresh_rollup(only_test_ind
     row = next(i for i in score["indicators"] if i["key"] == "test_units")
     assert row["target"] == 8
     assert row["score"] == pytest.approx(50)
+
+
+def test_a_fresh_rollup_is_read_already_scored_and_the_api_body_matches_its_serializer(
+    only_test_indicators, api, carla, monkeypatch  # noqa: F811
+):
+    from rest_framework.renderers import JSONRenderer
+
+    from partnership.score import api as score_api
+    from partnership.score import engine
+
+    Notification.objects.create(recipient=carla, kind="test", title="one")
+    BusinessUnitFactory.create_batch(3)
+    live = api(carla).get("/api/v1/score/?window=90").json()
+    rollup.score_rollup_refresh()
+
+    def scored_again(*args, **kwargs):
+        raise AssertionError("scored on read although the rollup holds this configuration's scores")
+
+    monkeypatch.setattr(engine, "compute", scored_again)
+    monkeypatch.setattr(selectors, "compute", scored_again)
+    body = api(carla).get("/api/v1/score/?window=90").json()
+    assert body == live  # the same numbers, unit by unit
+    assert len(body["business_units"]) == 3 and body["score"]["overall"] is not None
+
+    # The hand-built body is exactly what the documented serializer gives.
+    window = _window()
+    result = selectors.partnership_score(window, None)
+    documented = score_api.ScoreSerializer(
+        {"window_start": window.start, "window_end": window.end, "config_version": None,
+         "score": result["main"], "business_units": result["units"]}
+    ).data
+    render = JSONRenderer().render  # byte for byte: 4 and 4.0 differ in JSON
+    assert render(score_api.score_data(window, result)) == render(documented)
+
+
+def test_new_weights_over_a_fresh_rollup_score_its_stored_measures_without_measuring(
+    only_test_indicators, api, carla, monkeypatch  # noqa: F811
+):
+    rollup.score_rollup_refresh()
+    monkeypatch.setattr(selectors, "gather_measures", lambda *a, **k: pytest.fail("measured live"))
+    score_config_create(actor=carla, weights={"sharing": 3}, targets={"test_units": 16}, note="harder")
+    body = api(carla).get("/api/v1/score/?window=90").json()
+    assert body["config_version"] == 1
+    row = next(i for i in body["score"]["indicators"] if i["key"] == "test_units")
+    assert row["score"] == pytest.approx(25)
