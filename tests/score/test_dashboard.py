@@ -241,3 +241,15 @@ def test_the_dashboards_number_filter_prints_what_floatformat_prints(places):
     for value in values:
         assert score_format(value, places) == floatformat(value, places), value
     assert score_format(None, places) == ""
+
+
+def test_unit_names_are_escaped_in_the_comparison_and_the_picker(client, carla):
+    from tests.factories import BusinessUnitFactory
+
+    BusinessUnitFactory(name='<script>alert("x")</script> & Co', slug="evil")
+    client.force_login(carla)
+    page = client.get("/dashboard/?window=90&business_unit=evil").content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co") >= 2  # picker and table
+    assert '<option value="evil" selected>' in page
+    assert 'href="?window=90&amp;business_unit=evil"' in page
