@@ -7,7 +7,8 @@ over a million rows on every page would cost more than the page itself. So on Po
   `API_COUNT_ESTIMATE_THRESHOLD` (pg_class.reltuples), it returns the exact COUNT(*) in the same
   round trip (small tables, and every test, keep exactly one count query);
 - above it, the planner's estimate of the filtered query (EXPLAIN) is used; an estimate under
-  the threshold is replaced by the exact count. An estimated count is marked with the response
+  the threshold is replaced by the exact count. A table found large is remembered for five
+  minutes per process, so its pages go straight to the EXPLAIN. An estimated count is marked with the response
   header `X-Total-Count-Estimated: true`;
 - with an estimate, `next` is decided by fetching one row more than the page (never by the
   estimate), every page stays reachable, and the last page sets `count` exactly.
@@ -15,6 +16,7 @@ Other databases (SQLite for `make run`) count as usual.
 """
 
 import json
+import time
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -25,6 +27,10 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 ESTIMATE_HEADER = "X-Total-Count-Estimated"
+# A table found large is taken as large for this long without asking again (one query less per
+# page); should it shrink meanwhile, the estimate is under the threshold and the count exact.
+LARGE_TABLE_MEMO_SECONDS = 300
+_LARGE_TABLES: dict[tuple, float] = {}
 
 
 def _count_sql(queryset: QuerySet):
@@ -47,16 +53,19 @@ def count_or_estimate(queryset, threshold: int) -> tuple[int, bool]:
     except EmptyResultSet:  # a filter no row can match, e.g. an integer past bigint
         return 0, False
     table = queryset.model._meta.db_table
+    large = (queryset.db, table, threshold)
     with connections[queryset.db].cursor() as cursor:
-        # The COUNT(*) is an init plan evaluated only when its CASE branch is taken.
-        cursor.execute(
-            "SELECT CASE WHEN (SELECT c.reltuples FROM pg_class c WHERE c.oid = %s::regclass) < %s "
-            f"THEN (SELECT COUNT(*) FROM ({sql}) AS listed) END",
-            [connections[queryset.db].ops.quote_name(table), threshold, *params],
-        )
-        exact = cursor.fetchone()[0]
-        if exact is not None:
-            return exact, False
+        if _LARGE_TABLES.get(large, 0) < time.monotonic():
+            # The COUNT(*) is an init plan evaluated only when its CASE branch is taken.
+            cursor.execute(
+                "SELECT CASE WHEN (SELECT c.reltuples FROM pg_class c WHERE c.oid = %s::regclass) < %s "
+                f"THEN (SELECT COUNT(*) FROM ({sql}) AS listed) END",
+                [connections[queryset.db].ops.quote_name(table), threshold, *params],
+            )
+            exact = cursor.fetchone()[0]
+            if exact is not None:
+                return exact, False
+            _LARGE_TABLES[large] = time.monotonic() + LARGE_TABLE_MEMO_SECONDS
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan

@@ -11,6 +11,15 @@ from tests.factories import BusinessUnitFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _forget_large_tables():
+    from partnership.api import pagination
+
+    pagination._LARGE_TABLES.clear()
+    yield
+    pagination._LARGE_TABLES.clear()
+
+
 def _analyze(table):
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {table}")  # counts this transaction's own rows
@@ -90,3 +99,22 @@ def test_a_page_past_the_end_is_404_with_an_estimate(settings, api, alice):
     _notifications(alice, 12)
     response = api(alice).get("/api/v1/notifications/?page_size=10&page=9")
     assert response.status_code == 404
+
+
+def test_a_table_found_large_goes_straight_to_the_estimate_and_a_small_filter_is_still_exact(db):
+    BusinessUnitFactory.create_batch(40)
+    _analyze("partnership_businessunit")
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert count_or_estimate(BusinessUnit.objects.all(), threshold=10)[1]
+        first = len(statements)
+        assert count_or_estimate(BusinessUnit.objects.all(), threshold=10)[1]
+    assert first == 2 and len(statements) == 3  # reltuples + EXPLAIN, then the EXPLAIN alone
+    assert statements[-1].startswith("EXPLAIN")
+    one = BusinessUnit.objects.order_by("pk").first()
+    assert count_or_estimate(BusinessUnit.objects.filter(slug=one.slug), threshold=10) == (1, False)
