@@ -4,11 +4,14 @@
 Each measure is a ratio of the portal against a floor measured in the same run, because
 absolute times on a shared machine are noise:
 
-1. the dashboard page (server time) against the reads that produce its numbers (the fresh score
-   rollup, the configuration, units, history, pulse, "what changed" and attention counts);
-2. GET /api/v1/score/ against reading the rollup, the configuration and the units;
+1. the dashboard page (server time) against a bare Django view making the reads that produce
+   its numbers (the fresh score rollup, the configuration and units by raw SQL, history, pulse,
+   "what changed" and attention counts) and returning them as JSON;
+2. GET /api/v1/score/ against a bare view returning the rollup's scores of every scope as JSON
+   (the configuration and the units read by raw SQL);
 3. requests per second of GET /api/v1/pain-points/?page_size=50&business_unit=<id> against a
-   bare Django view returning the same rows through values();
+   bare Django view returning the same rows (the same columns, names, vote count and the
+   caller's vote and watch) through values();
 4. the reminder sweep against, per kind, its due query plus one bulk INSERT ... ON CONFLICT DO
    NOTHING, with the sweep's peak Python memory (tracemalloc). Both run in transactions that
    are rolled back, so the ledger is left as it was.
@@ -19,9 +22,12 @@ rolled-back transactions):
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench DJANGO_SECRET_KEY=bench \\
            DJANGO_READ_ENV_FILE=false REDIS_URL=redis://127.0.0.1:6379/13
     .venv/bin/python manage.py migrate
-    .venv/bin/python bench/run.py --scale 300        # seeds (idempotent), then measures
+    .venv/bin/python bench/run.py --scale 6668       # seeds 1,000,000 pain points (idempotent), then measures
     .venv/bin/python bench/run.py                     # measures what the database holds
+    .venv/bin/python bench/run.py --only list sweep   # some of the measures
     .venv/bin/python bench/run.py --results bench/RESULTS.md   # also writes the results file
+
+Ours and the floor run alternately (timed_pair), so the machine's drift weighs on both alike.
 """
 
 import argparse
@@ -57,6 +63,7 @@ from partnership.score import rollup, selectors  # noqa: E402
 from partnership.score.registry import Window  # noqa: E402
 
 HOST = "localhost"
+MEASURES = ("dashboard", "score", "list", "sweep")
 
 
 def timed(fn, repeat: int, warmup: int = 2) -> float:
@@ -71,6 +78,20 @@ def timed(fn, repeat: int, warmup: int = 2) -> float:
     return statistics.median(samples)
 
 
+def timed_pair(ours, floor, repeat: int, warmup: int = 2) -> tuple[float, float]:
+    """Median seconds of `ours()` and of `floor()`, run alternately so that the machine's drift
+    (other work, cache warmth) weighs on both alike."""
+    for _ in range(warmup):
+        ours(), floor()
+    samples = ([], [])
+    for _ in range(repeat):
+        for fn, into in ((ours, samples[0]), (floor, samples[1])):
+            started = time.perf_counter()
+            fn()
+            into.append(time.perf_counter() - started)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def client_for(username: str) -> Client:
     client = Client(HTTP_HOST=HOST)
     client.force_login(User.objects.get(username=username))
@@ -82,28 +103,6 @@ def get_ok(client, url):
     if response.status_code != 200:
         raise SystemExit(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
     return response
-
-
-# --- 1 and 2: the dashboard and the score API --------------------------------------------------
-
-
-def dashboard_floor(user, window):
-    """The reads that produce the dashboard's numbers, straight from the ORM and the rollup."""
-    gathered = rollup.score_rollup_read(window)
-    assert gathered is not None, "the rollup must be fresh"
-    config = selectors.current_config()
-    units = list(BusinessUnit.objects.filter(is_active=True).order_by("name"))
-    list(selectors.score_history(None, window_days=90))
-    selectors.pulse_summary(window, None)
-    selectors.what_changed(None, window_days=90, days=30)
-    selectors.attention_items(user, None)
-    return gathered, config, units
-
-
-def score_api_floor(window):
-    gathered = rollup.score_rollup_read(window)
-    assert gathered is not None, "the rollup must be fresh"
-    return gathered, selectors.current_config(), list(BusinessUnit.objects.filter(is_active=True).order_by("name"))
 
 
 # --- 4: the reminder sweep ---------------------------------------------------------------------
@@ -195,6 +194,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=15, help="timed runs per measure (median)")
     parser.add_argument("--requests", type=int, default=200, help="requests per throughput measure")
     parser.add_argument("--results", help="write the results as Markdown to this file")
+    parser.add_argument("--only", nargs="+", choices=MEASURES, default=list(MEASURES),
+                        help="run only these measures (default: all)")
     args = parser.parse_args()
 
     if connection.vendor != "postgresql":
@@ -214,25 +215,40 @@ def main():
     print("Data:", ", ".join(f"{v:,} {k}" for k, v in data.items()))
     rows, notes = [], []
 
-    # The rollup, as the beat task computes it (its time is what every page would pay live).
-    timings = rollup.score_rollup_refresh()
-    notes.append("score rollup refresh (beat task, all units): "
-                 + ", ".join(f"{d}-day window {s * 1000:.0f} ms" for d, s in timings.items()))
-    window = Window.last_days(90, timezone.localdate())
-    live = timed(lambda: selectors.gather_measures(window, list(BusinessUnit.objects.filter(is_active=True))), 3, 1)
-    notes.append(f"measuring the 90-day window live (what the rollup saves each request): {live * 1000:.0f} ms")
+    if {"dashboard", "score"} & set(args.only):
+        # The rollup, as the beat task computes it (its time is what every page would pay live).
+        timings = rollup.score_rollup_refresh()
+        notes.append("score rollup refresh (beat task, all units): "
+                     + ", ".join(f"{d}-day window {s * 1000:.0f} ms" for d, s in timings.items()))
+        window = Window.last_days(90, timezone.localdate())
+        live = timed(lambda: selectors.gather_measures(window, list(BusinessUnit.objects.filter(is_active=True))), 3, 1)
+        notes.append(f"measuring the 90-day window live (what the rollup saves each request): {live * 1000:.0f} ms")
+        # Both floors go through the same Django stack (bench/urls.py); the rollup must be fresh.
+        cio = client_for("carla")
+    if "dashboard" in args.only:
+        ours, floor = timed_pair(
+            lambda: get_ok(cio, "/dashboard/?window=90"), lambda: get_ok(cio, "/bench/bare-dashboard/?window=90"),
+            args.repeat,
+        )
+        rows.append(("dashboard page, server time (CIO, all units)", ours, floor, "ms", "<= 1.3x"))
+    if "score" in args.only:
+        ours, floor = timed_pair(
+            lambda: get_ok(cio, "/api/v1/score/?window=90"), lambda: get_ok(cio, "/bench/bare-score/?window=90"),
+            args.repeat,
+        )
+        rows.append(("GET /api/v1/score/ (all units)", ours, floor, "ms", "<= 1.3x"))
+    if "list" in args.only:
+        measure_list(args, rows, notes)
+    if "sweep" in args.only:
+        measure_sweep(args, rows, notes)
 
-    carla = User.objects.get(username="carla")
-    cio = client_for("carla")
-    ours = timed(lambda: get_ok(cio, "/dashboard/?window=90"), args.repeat)
-    floor = timed(lambda: dashboard_floor(carla, window), args.repeat)
-    rows.append(("dashboard page, server time (CIO, all units)", ours, floor, "ms", "<= 1.3x"))
+    print_table(rows, notes)
+    if args.results:
+        write_results(Path(args.results), rows, notes, data, args)
 
-    ours = timed(lambda: get_ok(cio, "/api/v1/score/?window=90"), args.repeat)
-    floor = timed(lambda: score_api_floor(window), args.repeat)
-    rows.append(("GET /api/v1/score/ (all units)", ours, floor, "ms", "<= 1.3x"))
 
-    # 3: the API list against a bare values() view.
+def measure_list(args, rows, notes):
+    """3: the API list against a bare values() view, in requests per second."""
     unit = BusinessUnit.objects.get(slug="sales")
     it = client_for("ivan")
     api_url = f"/api/v1/pain-points/?page_size=50&business_unit={unit.pk}"
@@ -248,12 +264,15 @@ def main():
             it.get(url)
         return args.requests / (time.perf_counter() - started)
 
-    ours_rps, floor_rps = statistics.median([rps(api_url) for _ in range(3)]), statistics.median([rps(bare_url) for _ in range(3)])
+    rounds = [(rps(api_url), rps(bare_url)) for _ in range(5)]  # alternately, as timed_pair does
+    ours_rps, floor_rps = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
     rows.append(("GET /api/v1/pain-points/ page of 50, business_unit filter (req/s)", ours_rps, floor_rps, "req/s", ">= 0.5x"))
     notes.append(f"pain-point list: count {first.json()['count']:,} ({'estimated' if estimated else 'exact'}; "
                  f"estimate above {settings.API_COUNT_ESTIMATE_THRESHOLD:,} rows)")
 
-    # 4: the reminder sweep, rolled back each time.
+
+def measure_sweep(args, rows, notes):
+    """4: the reminder sweep against its floor, each rolled back, with its peak memory."""
     if reminder_columns_ok():
         now = timezone.now()
         created = rolled_back(lambda: reminders_sweep(now=now))
@@ -261,18 +280,16 @@ def main():
         rolled_back(lambda: reminders_sweep(now=now))
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        ours = timed(lambda: rolled_back(lambda: reminders_sweep(now=now)), max(3, args.repeat // 3), 1)
         inserted = rolled_back(sweep_floor, now)
-        floor = timed(lambda: rolled_back(sweep_floor, now), max(3, args.repeat // 3), 1)
+        ours, floor = timed_pair(
+            lambda: rolled_back(lambda: reminders_sweep(now=now)), lambda: rolled_back(sweep_floor, now),
+            max(3, args.repeat // 3), 1,
+        )
         rows.append((f"reminder sweep ({created:,} due rows inserted)", ours, floor, "ms", "<= 2x"))
         notes.append(f"reminder sweep: peak Python memory {peak / 1024 / 1024:.1f} MiB "
                      f"({peak / max(created, 1):.0f} bytes a due row; the floor inserted {inserted:,} rows)")
     else:
         notes.append("reminder sweep: skipped (the ledger's columns changed; update bench/run.py)")
-
-    print_table(rows, notes)
-    if args.results:
-        write_results(Path(args.results), rows, notes, data, args)
 
 
 def _fmt(value, unit):
@@ -303,7 +320,8 @@ def write_results(path, rows, notes, data, args):
         "# Benchmark results",
         "",
         f"Run of `bench/run.py` on {timezone.localtime():%Y-%m-%d %H:%M} "
-        f"({args.repeat} timed runs per measure, median; {args.requests} requests per throughput run, median of 3).",
+        f"({args.repeat} timed runs per measure, ours and floor alternately, median; {args.requests} requests per "
+        "throughput run, 5 rounds alternately, median).",
         "",
         f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory']} memory, PostgreSQL {info['postgresql']}, "
         f"Python {info['python']}, Django {info['django']}; the database, the web code and the benchmark share the machine.",
