@@ -107,10 +107,14 @@ def membership_remove(*, membership: Membership, actor) -> None:
 
 @transaction.atomic
 def meeting_schedule(
-    *, committee: Committee, title: str, starts_at, place: str = "", link: str = "", agenda: Iterable[str] = (), actor
+    *, committee: Committee, title: str, starts_at, place: str = "", link: str = "", agenda: Iterable[str] = (),
+    minutes: str = "", actor
 ) -> Meeting:
-    """Schedule a meeting with its agenda; every member is notified."""
-    meeting = Meeting(committee=committee, title=title, starts_at=starts_at, place=place, link=link, scheduled_by=actor)
+    """Schedule a meeting with its agenda (and minutes, when it is recorded afterwards); every
+    member is notified."""
+    meeting = Meeting(
+        committee=committee, title=title, starts_at=starts_at, place=place, link=link, minutes=minutes, scheduled_by=actor
+    )
     meeting.full_clean()
     meeting.save()
     titles = [t.strip() for t in agenda if t and t.strip()]

@@ -150,7 +150,6 @@ class MeetingViewSet(VisibleRelationsMixin, PortalModelViewSet):
         data = dict(serializer.validated_data)
         committee = data.pop("committee")
         _require(can_manage_committee(self.request.user, committee), MANAGE_MESSAGE)
-        data.pop("minutes", None)
         serializer.instance = services.meeting_schedule(committee=committee, **data, actor=self.request.user)
 
     def perform_update(self, serializer):

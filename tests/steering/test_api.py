@@ -80,6 +80,17 @@ def test_the_chair_schedules_a_meeting_and_members_are_notified(api, committee, 
     assert Meeting.objects.count() == 1
 
 
+def test_minutes_given_when_a_past_meeting_is_recorded_are_kept(api, committee, chris):
+    response = api(chris).post(
+        "/api/v1/meetings/",
+        {"committee": committee.pk, "title": "March", "starts_at": days(-3).isoformat(), "minutes": "Agreed the MDM pilot."},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["minutes"] == "Agreed the MDM pilot."
+    assert Meeting.objects.get(title="March").minutes == "Agreed the MDM pilot."
+
+
 def test_a_member_who_is_not_chair_gets_403_on_managing_actions(api, committee, alice):
     meeting = MeetingFactory(committee=committee)
     decision = DecisionFactory(committee=committee)
