@@ -306,10 +306,10 @@ def _seed_bulk(scale, units, users, progress):
     _seed_bulk_reminders(scale, users, progress)
 
 
-def _demo_ticket_ids(step: int):
-    """Every `step`-th bulk pain point's id, in order (one query; ids only)."""
-    ids = PainPoint.objects.filter(source_system="demo-jira").order_by("pk").values_list("pk", flat=True)
-    return list(ids)[::step]
+def _demo_ticket_ids(spread: int) -> list:
+    """Ids of bulk pain points evenly spread for `spread` rows (every n-th one, in order)."""
+    ids = list(PainPoint.objects.filter(source_system="demo-jira").order_by("pk").values_list("pk", flat=True))
+    return ids[:: max(1, len(ids) // max(spread, 1))]
 
 
 def _seed_bulk_votes(scale, progress):
@@ -318,7 +318,7 @@ def _seed_bulk_votes(scale, progress):
     if Vote.objects.filter(pain_point__source_system="demo-jira").count() >= total:
         return
     people = list(User.objects.filter(username__startswith="demo-").order_by("pk").values_list("pk", flat=True))
-    pain_points = _demo_ticket_ids(max(1, PainPoint.objects.filter(source_system="demo-jira").count() // max(total, 1)))
+    pain_points = _demo_ticket_ids(total)
     if not people or not pain_points:
         return
     rows = [Vote(pain_point_id=pain_points[i % len(pain_points)], user_id=people[i % len(people)]) for i in range(total)]
@@ -335,7 +335,7 @@ def _seed_bulk_reminders(scale, users, progress):
         return
     target_type = ContentType.objects.get_for_model(PainPoint)
     recipients = [users["ivan"].pk, users["greta"].pk]
-    pain_points = _demo_ticket_ids(max(1, PainPoint.objects.filter(source_system="demo-jira").count() // max(total, 1)))
+    pain_points = _demo_ticket_ids(total)
     sent = timezone.now() - datetime.timedelta(days=20)
     rows = [
         Reminder(

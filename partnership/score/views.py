@@ -64,14 +64,14 @@ def _unit_rows(unit_scores, days):
 
 
 def _unit_options(unit_scores, selected):
-    """The business-unit picker's options (active units by name), as HTML."""
+    """The business-unit picker's options, as HTML (partnership_score gives the units by name)."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         (
             (s.business_unit.slug, mark_safe(" selected") if selected and s.business_unit.pk == selected.pk else "",
              s.business_unit.name)
-            for s in sorted(unit_scores, key=lambda s: s.business_unit.name)
+            for s in unit_scores
         ),
     )
 
