@@ -1,4 +1,5 @@
 # The two commands of the README: `make run` (the portal on a laptop) and `make test`.
+# Both install the Debian packages they need when missing (scripts/system-packages.sh).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
@@ -6,6 +7,7 @@ PYTHON ?= python3
 .PHONY: install run test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
+	PYTHON=$(PYTHON) ./scripts/system-packages.sh run
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet '.[test]'

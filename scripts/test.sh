@@ -4,28 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# --- Services: PostgreSQL and Redis normally run already; start them when they do not. ------
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  echo "Starting PostgreSQL…"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
-  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  echo "Starting Redis…"
-  mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log
-  for _ in $(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
-fi
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests…"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+# --- Debian packages, then a PostgreSQL and a Redis of this run's own. ---------------------
+./scripts/system-packages.sh test
+PYTHON_BOOT=$PY source scripts/test-services.sh
 
-# --- The test environment: real PostgreSQL and a Redis database of its own. ----------------
-export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}"
-export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+# --- The test environment: the run's own PostgreSQL and Redis. ----------------
+export DATABASE_URL="$TEST_DATABASE_URL"
+export REDIS_URL="$TEST_REDIS_URL"
 export DJANGO_SECRET_KEY="test-only-secret-key-not-for-production-0123456789abcdef"
 export DJANGO_DEBUG=false
 export DJANGO_READ_ENV_FILE=false
