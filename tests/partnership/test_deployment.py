@@ -22,6 +22,16 @@ def test_compose_runs_web_worker_one_beat_postgres_and_redis():
         assert env["DJANGO_DEBUG"] == "false"
 
 
+def test_migrations_run_once_before_web_worker_and_beat_never_in_web():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    assert services["migrate"].get("restart", "no") == "no"
+    for name in ("web", "worker", "beat"):
+        assert "migrate" not in " ".join(services[name]["command"])
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert services[name]["restart"] == "unless-stopped"
+
+
 def test_the_dockerfile_builds_from_the_pinned_project():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "python:3.11" in dockerfile
