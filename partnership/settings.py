@@ -1,8 +1,8 @@
-"""Settings of the IT Partnership Portal.
+"""Settings of the IT Partnership Portal, grouped by concern.
 
-Every value comes from the environment (see `.env.example`) with a typed default that suits a
-laptop: SQLite and a Celery broker on the file system. Production sets DJANGO_DEBUG=false,
-DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL and the security variables documented in README.md.
+Every value comes from the environment, with a typed default that suits a laptop (SQLite and a
+Celery broker on the file system). `.env` is read first, so every variable below, PORTAL_VAR_DIR
+included, may be set there. The reference of every variable: docs/configuration.md.
 """
 
 from pathlib import Path
@@ -11,13 +11,36 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+# --- Environment: .env first, then every variable ------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
-if env.bool("DJANGO_READ_ENV_FILE", default=True) and (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env")
+ENV_FILE = Path(env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")))
+if env.bool("DJANGO_READ_ENV_FILE", default=True) and ENV_FILE.exists():
+    environ.Env.read_env(ENV_FILE)  # never overrides a variable the environment already sets
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
+
+def _url(name: str, default: str) -> str:
+    """A URL variable; set but empty (as in a copied .env.example) means the default."""
+    return env.str(name, default="") or default
+
+
+def _cron(name: str, default: str) -> crontab:
+    """A beat schedule entry from a five-field cron string, overridable by environment."""
+    fields = env.str(name, default=default).split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(f"{name} must be a cron string of five fields, got {fields!r}")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )
+
+
+# --- Core ----------------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -33,6 +56,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Applications, middleware, templates -------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,6 +92,7 @@ MIDDLEWARE = [
     "partnership.middleware.SecurityHeadersMiddleware",
     "partnership.middleware.RejectNulCharactersMiddleware",
     "partnership.middleware.DatabaseUnavailableMiddleware",
+    "partnership.integrations.middleware.IdempotencyMiddleware",  # Idempotency-Key under /api/v1/
 ]
 
 ROOT_URLCONF = "partnership.urls"
@@ -90,13 +115,7 @@ TEMPLATES = [
     },
 ]
 
-
-
-def _url(name: str, default: str) -> str:
-    """A URL variable; set but empty (as in a copied .env.example) means the default."""
-    return env.str(name, default="") or default
-
-
+# --- Database ------------------------------------------------------------------------------------
 DATABASES = {"default": env.db_url_config(_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -108,6 +127,7 @@ if env.str("DATABASE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Accounts and sessions ---------------------------------------------------------------------
 AUTH_USER_MODEL = "partnership.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -124,11 +144,13 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age then acts as an idle timeout
 
+# --- Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("PORTAL_TIME_ZONE", default="Europe/Prague")
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files, served by whitenoise ----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -146,7 +168,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Production security, switched on by environment (README section “Production”) -------------------
+# --- Production security, switched on by environment (docs/production.md) -------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
@@ -162,7 +184,10 @@ X_FRAME_OPTIONS = "DENY"
 REDIS_URL = _url("REDIS_URL", "")
 CACHES = {
     "default": env.cache_url_config(
-        _url("CACHE_URL", f"rediscache://{REDIS_URL.split('://', 1)[1]}" if REDIS_URL else f"filecache://{VAR_DIR / 'cache'}")
+        _url(
+            "CACHE_URL",
+            f"rediscache://{REDIS_URL.split('://', 1)[1]}" if REDIS_URL else f"filecache://{VAR_DIR / 'cache'}",
+        )
     )
 }
 PORTAL_LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
@@ -205,12 +230,40 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Choice sets whose field names ("category", "status", "kind", "role" ...) recur across apps get
+    # explicit schema names, so the OpenAPI schema stays free of enum-collision warnings.
+    "ENUM_NAME_OVERRIDES": {
+        "PainPointCategoryEnum": "listening.choices.Category",
+        "ListeningSessionKindEnum": "listening.choices.SessionKind",
+        "PainPointSourceEnum": "listening.choices.Source",
+        "PainPointStatusEnum": "listening.choices.PainPointStatus",
+        "InitiativeStatusEnum": "initiatives.choices.InitiativeStatus",
+        "RevenueStageEnum": "revenue.choices.Stage",
+        "RevenueProjectCategoryEnum": "revenue.choices.Category",
+        "SteeringTopicEnum": "steering.choices.Topic",
+        "CommitteeCadenceEnum": "steering.choices.Cadence",
+        "CommitteeSideEnum": "steering.choices.Side",
+        "CommitteeRoleEnum": "steering.choices.MemberRole",
+        "StanceEnum": "steering.choices.Stance",
+        "SteeringEventKindEnum": "steering.choices.EventKind",
+        "DecisionStatusEnum": "steering.choices.DecisionStatus",
+        "AttendanceStatusEnum": "steering.choices.AttendanceStatus",
+        "TokenScopeEnum": "partnership.models.TokenScope",
+        "ExtraMileActionKindEnum": "partnership.extramile.choices.ActionKind",
+        "ExtraMileActionStatusEnum": "partnership.extramile.choices.ActionStatus",
+        "ExtraMileProposalKindEnum": "partnership.extramile.choices.PROPOSAL_KIND_CHOICES",
+        "CheckInStatusEnum": "partnership.extramile.choices.CheckInStatus",
+        "ProblemSuggestionStatusEnum": "partnership.extramile.choices.SuggestionStatus",
+        "ProblemSuggestionTriggerEnum": "partnership.extramile.choices.SuggestionTrigger",
+        "ResolutionSurveyRoleEnum": "partnership.extramile.choices.SurveyRole",
+    },
 }
 
+# --- Forms ---------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Celery --------------------------------------------------------------------------------------
+# --- Celery: broker and task options ---------------------------------------------------------
 CELERY_BROKER_URL = _url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -238,55 +291,53 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 
-def _cron(name: str, default: str) -> crontab:
-    """A beat schedule entry from a five-field cron string, overridable by environment."""
-    fields = env.str(name, default=default).split()
-    if len(fields) != 5:
-        raise ImproperlyConfigured(f"{name} must be a cron string of five fields, got {fields!r}")
-    minute, hour, day_of_month, month_of_year, day_of_week = fields
-    return crontab(
-        minute=minute,
-        hour=hour,
-        day_of_month=day_of_month,
-        month_of_year=month_of_year,
-        day_of_week=day_of_week,
-    )
+# --- The beat schedule: every periodic task, in one place (exactly one beat process runs it) -------
+def _every(task: str, schedule: crontab, expires: int) -> dict:
+    """A beat entry; `expires` drops a run that waited longer than its own period."""
+    return {"task": task, "schedule": schedule, "options": {"expires": expires}}
 
 
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
-        "task": "partnership.tasks.heartbeat",
-        "schedule": _cron("SCHEDULE_HEARTBEAT", "*/5 * * * *"),
-        "options": {"expires": 4 * 60},
-    },
-    "score-snapshots": {
-        "task": "partnership.tasks.take_score_snapshots",
-        "schedule": _cron("SCHEDULE_SCORE_SNAPSHOTS", "30 2 * * *"),
-        "options": {"expires": 23 * 3600},
-    },
-    # Reminders (README section “Reminders and notifications”): the sweep fills the ledger and queues the sender; the sender
-    # entry is the safety net that delivers what a lost message or a killed worker left pending.
-    "reminders-sweep": {
-        "task": "partnership.tasks.sweep_reminders",
-        "schedule": _cron("SCHEDULE_REMINDERS_SWEEP", "*/15 * * * *"),
-        "options": {"expires": 14 * 60},
-    },
-    "reminders-send": {
-        "task": "partnership.tasks.send_reminders",
-        "schedule": _cron("SCHEDULE_REMINDERS_SEND", "*/5 * * * *"),
-        "options": {"expires": 4 * 60},
-    },
-    "reminders-digest": {
-        "task": "partnership.tasks.send_reminder_digests",
-        "schedule": _cron("SCHEDULE_REMINDERS_DIGEST", "0 7 * * *"),
-        "options": {"expires": 23 * 3600},
-    },
+    "heartbeat": _every("partnership.tasks.heartbeat", _cron("SCHEDULE_HEARTBEAT", "*/5 * * * *"), 4 * 60),
+    "score-snapshots": _every(
+        "partnership.tasks.take_score_snapshots", _cron("SCHEDULE_SCORE_SNAPSHOTS", "30 2 * * *"), 23 * 3600
+    ),
+    "score-rollup": _every("partnership.tasks.refresh_score_rollup", _cron("SCHEDULE_SCORE_ROLLUP", "* * * * *"), 50),
+    # Reminders: the sweep fills the ledger and queues the sender; the sender entry is the safety
+    # net that delivers what a lost message or a killed worker left pending.
+    "reminders-sweep": _every(
+        "partnership.tasks.sweep_reminders", _cron("SCHEDULE_REMINDERS_SWEEP", "*/15 * * * *"), 14 * 60
+    ),
+    "reminders-send": _every(
+        "partnership.tasks.send_reminders", _cron("SCHEDULE_REMINDERS_SEND", "*/5 * * * *"), 4 * 60
+    ),
+    "reminders-digest": _every(
+        "partnership.tasks.send_reminder_digests", _cron("SCHEDULE_REMINDERS_DIGEST", "0 7 * * *"), 23 * 3600
+    ),
+    "extramile-check-ins": _every(
+        "partnership.extramile.tasks.create_check_ins", _cron("SCHEDULE_EXTRAMILE_CHECK_INS", "*/10 * * * *"), 9 * 60
+    ),
+    "extramile-surveys": _every(
+        "partnership.extramile.tasks.create_surveys", _cron("SCHEDULE_EXTRAMILE_SURVEYS", "*/30 * * * *"), 29 * 60
+    ),
+    "extramile-suggestions": _every(
+        "partnership.extramile.tasks.refresh_suggestions",
+        _cron("SCHEDULE_EXTRAMILE_SUGGESTIONS", "20 * * * *"),
+        59 * 60,
+    ),
+    "integrations-webhooks-requeue": _every(
+        "partnership.integrations.tasks.requeue_webhook_deliveries",
+        _cron("SCHEDULE_INTEGRATIONS_REQUEUE", "*/10 * * * *"),
+        9 * 60,
+    ),
+    "integrations-purge": _every(
+        "partnership.integrations.tasks.purge_integration_records",
+        _cron("SCHEDULE_INTEGRATIONS_PURGE", "40 3 * * *"),
+        23 * 3600,
+    ),
 }
 
-# --- Portal rules ----------------------------------------------------------------------------
-PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="EUR")
-PORTAL_DEMO_PASSWORD = env.str("PORTAL_DEMO_PASSWORD", default="partnership-demo")
-
+# --- Logging -------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -299,126 +350,54 @@ LOGGING = {
     },
 }
 
-# --- Pillar settings: each app reads its own block ------------------------------------------
+# --- Portal rules: the whole portal, then each app's own block (docs/configuration.md) ----------
+PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="EUR")
+PORTAL_DEMO_PASSWORD = env.str("PORTAL_DEMO_PASSWORD", default="partnership-demo")
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")  # links in e-mails
+
 # listening
-# A new pain point must be acknowledged within this many business days (Monday to Friday).
-LISTENING_ACK_SLA_DAYS = env.int("LISTENING_ACK_SLA_DAYS", default=2)
-# Estimated yearly cost of a pain point = hours lost a week x people x hourly rate x weeks.
+LISTENING_ACK_SLA_DAYS = env.int("LISTENING_ACK_SLA_DAYS", default=2)  # business days
 LISTENING_HOURLY_RATE = env.str("LISTENING_HOURLY_RATE", default="45.00")  # in PORTAL_CURRENCY
 LISTENING_WORKING_WEEKS = env.int("LISTENING_WORKING_WEEKS", default=46)
-# The coverage view flags business units without a listening session in this many days.
 LISTENING_COVERAGE_DAYS = env.int("LISTENING_COVERAGE_DAYS", default=60)
-# A pain point "analysing" for this many days reminds its IT owner, weekly.
 LISTENING_ANALYSIS_STALE_DAYS = env.int("LISTENING_ANALYSIS_STALE_DAYS", default=10)
-# Listening's choice sets share field names ("category", "kind", "source") with other apps: name them.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "PainPointCategoryEnum": "listening.choices.Category",
-        "ListeningSessionKindEnum": "listening.choices.SessionKind",
-        "PainPointSourceEnum": "listening.choices.Source",
-    }
-)
+
 # initiatives
-# Approval needs an explicit risk acceptance (CIO or sponsor) when a risk scores at least this
-# (probability x impact, 1-25).
-INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = env.int("INITIATIVES_RISK_ACCEPTANCE_THRESHOLD", default=15)
-# The window of the measures on the initiatives page, in days.
+INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = env.int("INITIATIVES_RISK_ACCEPTANCE_THRESHOLD", default=15)  # 1-25
 INITIATIVES_MEASURE_WINDOW_DAYS = env.int("INITIATIVES_MEASURE_WINDOW_DAYS", default=180)
-# Reminders: a milestone's IT owner this many days before its due date (and once when overdue).
 INITIATIVES_MILESTONE_NOTICE_DAYS = env.int("INITIATIVES_MILESTONE_NOTICE_DAYS", default=3)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"InitiativeStatusEnum": "initiatives.choices.InitiativeStatus"}
-)
+
 # revenue
-# The month the revenue year starts in (1 = calendar year; 4 = a fiscal year from April).
 REVENUE_FISCAL_YEAR_FIRST_MONTH = env.int("REVENUE_FISCAL_YEAR_FIRST_MONTH", default=1)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"RevenueStageEnum": "revenue.choices.Stage", "RevenueProjectCategoryEnum": "revenue.choices.Category"}
-)
+
 # steering
-# Share of the business members who took a position that must support a decision (with or
-# without concerns) for it to have business buy-in: a fraction ("2/3") or a decimal ("0.75").
-STEERING_BUY_IN_SHARE = env.str("STEERING_BUY_IN_SHARE", default="2/3")
+STEERING_BUY_IN_SHARE = env.str("STEERING_BUY_IN_SHARE", default="2/3")  # a fraction or a decimal
 STEERING_REVIEW_NOTICE_DAYS = env.int("STEERING_REVIEW_NOTICE_DAYS", default=30)
-# Reminders: an action item's owner this many days before its due date; members before a meeting.
 STEERING_ACTION_ITEM_NOTICE_DAYS = env.int("STEERING_ACTION_ITEM_NOTICE_DAYS", default=3)
 STEERING_MEETING_NOTICE_DAYS = env.int("STEERING_MEETING_NOTICE_DAYS", default=2)
-# Choice sets whose field names ("scope", "status", "kind", "role") recur across apps get explicit
-# schema names, so the OpenAPI schema stays free of enum-collision warnings.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "SteeringTopicEnum": "steering.choices.Topic",
-        "CommitteeCadenceEnum": "steering.choices.Cadence",
-        "CommitteeSideEnum": "steering.choices.Side",
-        "CommitteeRoleEnum": "steering.choices.MemberRole",
-        "StanceEnum": "steering.choices.Stance",
-        "SteeringEventKindEnum": "steering.choices.EventKind",
-        "DecisionStatusEnum": "steering.choices.DecisionStatus",
-        "AttendanceStatusEnum": "steering.choices.AttendanceStatus",
-        "TokenScopeEnum": "partnership.models.TokenScope",
-        "PainPointStatusEnum": "listening.choices.PainPointStatus",
-    }
-)
-# extra mile (partnership/extramile, README section “Take the extra mile”)
-# A key user answers a check-in within this many hours after the maintenance window ended.
+
+# extra mile
 EXTRAMILE_CHECKIN_DUE_HOURS = env.int("EXTRAMILE_CHECKIN_DUE_HOURS", default=24)
-# Repeated problems: N pain points of one category and unit resolved within D days, or one pain
-# point with M votes, make the portal propose a manual/FAQ or a training to IT.
 EXTRAMILE_REPEAT_RESOLVED_COUNT = env.int("EXTRAMILE_REPEAT_RESOLVED_COUNT", default=3)
 EXTRAMILE_REPEAT_WINDOW_DAYS = env.int("EXTRAMILE_REPEAT_WINDOW_DAYS", default=60)
 EXTRAMILE_REPEAT_VOTES = env.int("EXTRAMILE_REPEAT_VOTES", default=5)
-# Post-resolution surveys: open this many days; pain points resolved this many days back are surveyed.
 EXTRAMILE_SURVEY_DAYS = env.int("EXTRAMILE_SURVEY_DAYS", default=14)
 EXTRAMILE_SURVEY_LOOKBACK_DAYS = env.int("EXTRAMILE_SURVEY_LOOKBACK_DAYS", default=7)
-# Score: an unconfirmed action counts this much of a confirmed one; at most K count per person a week.
 EXTRAMILE_UNCONFIRMED_WEIGHT = env.float("EXTRAMILE_UNCONFIRMED_WEIGHT", default=0.5)
 EXTRAMILE_MAX_ACTIONS_PER_WEEK = env.int("EXTRAMILE_MAX_ACTIONS_PER_WEEK", default=5)
-# Reminders: the key user this many hours before a check-in is due; IT this many hours after it
-# is overdue; a recipient this many days after an action was done unrated; a respondent when this
-# many days of a survey remain.
 EXTRAMILE_CHECKIN_REMIND_HOURS_BEFORE = env.int("EXTRAMILE_CHECKIN_REMIND_HOURS_BEFORE", default=4)
 EXTRAMILE_CHECKIN_ESCALATE_HOURS = env.int("EXTRAMILE_CHECKIN_ESCALATE_HOURS", default=12)
 EXTRAMILE_RATING_REMIND_AFTER_DAYS = env.int("EXTRAMILE_RATING_REMIND_AFTER_DAYS", default=3)
 EXTRAMILE_SURVEY_REMIND_DAYS_BEFORE = env.int("EXTRAMILE_SURVEY_REMIND_DAYS_BEFORE", default=2)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "ExtraMileActionKindEnum": "partnership.extramile.choices.ActionKind",
-        "ExtraMileActionStatusEnum": "partnership.extramile.choices.ActionStatus",
-        "ExtraMileProposalKindEnum": "partnership.extramile.choices.PROPOSAL_KIND_CHOICES",
-        "CheckInStatusEnum": "partnership.extramile.choices.CheckInStatus",
-        "ProblemSuggestionStatusEnum": "partnership.extramile.choices.SuggestionStatus",
-        "ProblemSuggestionTriggerEnum": "partnership.extramile.choices.SuggestionTrigger",
-        "ResolutionSurveyRoleEnum": "partnership.extramile.choices.SurveyRole",
-    }
-)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "extramile-check-ins": {
-            "task": "partnership.extramile.tasks.create_check_ins",
-            "schedule": _cron("SCHEDULE_EXTRAMILE_CHECK_INS", "*/10 * * * *"),
-            "options": {"expires": 9 * 60},
-        },
-        "extramile-surveys": {
-            "task": "partnership.extramile.tasks.create_surveys",
-            "schedule": _cron("SCHEDULE_EXTRAMILE_SURVEYS", "*/30 * * * *"),
-            "options": {"expires": 29 * 60},
-        },
-        "extramile-suggestions": {
-            "task": "partnership.extramile.tasks.refresh_suggestions",
-            "schedule": _cron("SCHEDULE_EXTRAMILE_SUGGESTIONS", "20 * * * *"),
-            "options": {"expires": 59 * 60},
-        },
-    }
-)
+
 # notifications and reminders
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")  # links in e-mails
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_SEND_TIME_BUDGET = env.int("REMINDER_SEND_TIME_BUDGET", default=60)
-# integrations (partnership/integrations, README section “Integration with ticketing systems”)
-MIDDLEWARE.append("partnership.integrations.middleware.IdempotencyMiddleware")  # Idempotency-Key under /api/v1/
+
+# integrations
 INTEGRATIONS_TIMESTAMP_TOLERANCE_SECONDS = env.int("INTEGRATIONS_TIMESTAMP_TOLERANCE_SECONDS", default=300)
-INTEGRATIONS_SECRET_OVERLAP_HOURS = env.int("INTEGRATIONS_SECRET_OVERLAP_HOURS", default=72)  # old secret after a rotation
+INTEGRATIONS_SECRET_OVERLAP_HOURS = env.int("INTEGRATIONS_SECRET_OVERLAP_HOURS", default=72)
 INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", default=24)
 INTEGRATIONS_LOG_RETENTION_DAYS = env.int("INTEGRATIONS_LOG_RETENTION_DAYS", default=90)
 INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS = env.int("INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS", default=10)
@@ -428,28 +407,7 @@ INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF
 INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE = env.int("INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE", default=5)
 # Outbound URLs that resolve to loopback or private addresses are refused unless allowed (SSRF).
 INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "integrations-webhooks-requeue": {
-            "task": "partnership.integrations.tasks.requeue_webhook_deliveries",
-            "schedule": _cron("SCHEDULE_INTEGRATIONS_REQUEUE", "*/10 * * * *"),
-            "options": {"expires": 9 * 60},
-        },
-        "integrations-purge": {
-            "task": "partnership.integrations.tasks.purge_integration_records",
-            "schedule": _cron("SCHEDULE_INTEGRATIONS_PURGE", "40 3 * * *"),
-            "options": {"expires": 23 * 3600},
-        },
-    }
-)
-# performance at scale (README section “Benchmarks”)
-# The score rollup: a beat task measures every dashboard window for all units; the dashboard and
-# GET /api/v1/score/ read it while it is at most this many seconds old, and measure live otherwise.
+
+# score and performance at scale
 SCORE_ROLLUP_MAX_AGE_SECONDS = env.int("SCORE_ROLLUP_MAX_AGE_SECONDS", default=90)
-# API lists: above this many rows (planner estimate) `count` is PostgreSQL's estimate, not a COUNT(*).
 API_COUNT_ESTIMATE_THRESHOLD = env.int("API_COUNT_ESTIMATE_THRESHOLD", default=10_000)
-CELERY_BEAT_SCHEDULE["score-rollup"] = {
-    "task": "partnership.tasks.refresh_score_rollup",
-    "schedule": _cron("SCHEDULE_SCORE_ROLLUP", "* * * * *"),
-    "options": {"expires": 50},
-}

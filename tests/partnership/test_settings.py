@@ -95,3 +95,25 @@ def test_empty_url_variables_as_in_a_copied_env_example_mean_the_defaults(tmp_pa
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["broker"] == "filesystem://"
+
+
+def test_every_variable_may_come_from_the_env_file_the_var_dir_included(tmp_path):
+    env_file = tmp_path / "portal.env"
+    env_file.write_text(f"DJANGO_DEBUG=true\nPORTAL_VAR_DIR={tmp_path / 'from-env-file'}\n")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "PORTAL_"))}
+    clean.update({"DJANGO_SETTINGS_MODULE": "partnership.settings", "DJANGO_ENV_FILE": str(env_file)})
+    result = subprocess.run([sys.executable, "-c", DUMP], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["debug"] is True
+    assert values["name"] == str(tmp_path / "from-env-file" / "portal.sqlite3")
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / "portal.env"
+    env_file.write_text("DJANGO_DEBUG=true\nDJANGO_ALLOWED_HOSTS=from-file\n")
+    result = load_settings(
+        tmp_path, DJANGO_READ_ENV_FILE="true", DJANGO_ENV_FILE=str(env_file), DJANGO_ALLOWED_HOSTS="from-environment"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["hosts"] == ["from-environment"]
