@@ -8,7 +8,7 @@ PYTHON_BOOT="${PYTHON_BOOT:-python3}"
 SERVICES_DIR="$PWD/var/test/services"
 _stop_services() {
   if [ -n "${_pg_data:-}" ]; then
-    $_pg_as "$_pg_bin/pg_ctl" -D "$_pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+    (cd / && $_pg_as "$_pg_bin/pg_ctl" -D "$_pg_data" -m immediate -w stop >/dev/null 2>&1) || true
     rm -rf "$_pg_data"
   fi
   if [ -n "${_redis_pidfile:-}" ] && [ -f "$_redis_pidfile" ]; then kill "$(cat "$_redis_pidfile")" 2>/dev/null || true; rm -f "$_redis_pidfile"; fi
@@ -24,7 +24,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   if [ "$(id -u)" -eq 0 ]; then
     # PostgreSQL refuses to run as root: the cluster belongs to the postgres user, and lives in
     # /tmp when that user cannot reach var/test/ (a checkout under /root, say).
-    _pg_as="runuser -u postgres --"
+    _pg_as="runuser -u postgres --"  # run from / : the postgres user may not enter the checkout
     if ! runuser -u postgres -- test -w "$SERVICES_DIR" 2>/dev/null; then
       chown postgres "$SERVICES_DIR" 2>/dev/null || true
     fi
@@ -33,10 +33,10 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     fi
   fi
   _pg_port="$(free_port)"
-  $_pg_as "$_pg_bin/initdb" -D "$_pg_data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  $_pg_as "$_pg_bin/pg_ctl" -D "$_pg_data" -w -t 60 -l "$_pg_data/server.log" \
+  (cd / && $_pg_as "$_pg_bin/initdb" -D "$_pg_data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null)
+  (cd / && $_pg_as "$_pg_bin/pg_ctl" -D "$_pg_data" -w -t 60 -l "$_pg_data/server.log" \
     -o "-c listen_addresses=127.0.0.1 -p $_pg_port -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null
+    start >/dev/null)
   export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$_pg_port/portal"
   echo "PostgreSQL of this run: 127.0.0.1:$_pg_port ($_pg_data)"
 fi
