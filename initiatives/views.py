@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -93,7 +92,6 @@ def _window(request) -> Window:
 # --- The landing page: measures and the list -------------------------------------------------------
 
 
-@login_required
 def index(request):
     """The initiatives the user may see with the proactivity measures, filters and search."""
     filterset = InitiativeFilter(
@@ -143,7 +141,6 @@ def _initiative_data(form) -> dict:
     return data
 
 
-@login_required
 def initiative_create(request):
     """IT records an initiative (?pain_point=<id> links pain points; "Save and propose")."""
     _require_manage(request.user, "create initiatives")
@@ -168,7 +165,6 @@ def initiative_create(request):
     return render(request, "initiatives/initiative_form.html", {"form": form})
 
 
-@login_required
 def initiative_edit(request, pk):
     initiative = _visible(request.user, pk)
     _require_manage(request.user, "edit initiatives")
@@ -236,7 +232,6 @@ def _detail_context(request, initiative, bound=None):
     }
 
 
-@login_required
 def initiative_detail(request, pk):
     initiative = _visible(request.user, pk, selectors.initiative_detail(user=request.user))
     return render(request, "initiatives/initiative_detail.html", _detail_context(request, initiative))
@@ -250,7 +245,6 @@ def _rerender_detail(request, pk, action, form):
     )
 
 
-@login_required
 @require_POST
 def initiative_transition(request, pk, action):
     """Move an initiative through the workflow; a refusal is shown on the action's form."""
@@ -288,7 +282,6 @@ def initiative_transition(request, pk, action):
     return _rerender_detail(request, pk, action, form)
 
 
-@login_required
 @require_POST
 def initiative_comment(request, pk):
     initiative = _visible(request.user, pk)
@@ -304,7 +297,6 @@ def initiative_comment(request, pk):
     return _rerender_detail(request, pk, "comment", form)
 
 
-@login_required
 @require_POST
 def confirm_business_case(request, pk):
     initiative = _visible(request.user, pk)
@@ -333,7 +325,6 @@ def _item_form(request, initiative, form, *, heading, intro="", submit="Save", s
     )
 
 
-@login_required
 def accept_risk(request, pk):
     """The CIO or the sponsor accepts the risk of failure, with a statement."""
     initiative = _visible(request.user, pk, selectors.initiative_detail(user=request.user))
@@ -365,7 +356,6 @@ def accept_risk(request, pk):
     )
 
 
-@login_required
 def risk_edit(request, pk, risk_pk=None):
     initiative = _visible(request.user, pk)
     _require_manage(request.user, "record risks")
@@ -394,7 +384,6 @@ def risk_edit(request, pk, risk_pk=None):
     )
 
 
-@login_required
 @require_POST
 def risk_delete(request, pk, risk_pk):
     initiative = _visible(request.user, pk)
@@ -409,7 +398,6 @@ def risk_delete(request, pk, risk_pk):
     return redirect(f"{initiative.get_absolute_url()}#risks")
 
 
-@login_required
 def milestone_edit(request, pk, milestone_pk=None):
     initiative = _visible(request.user, pk)
     _require_manage(request.user, "plan milestones")
@@ -436,7 +424,6 @@ def milestone_edit(request, pk, milestone_pk=None):
     )
 
 
-@login_required
 @require_POST
 def milestone_done(request, pk, milestone_pk):
     initiative = _visible(request.user, pk)
@@ -454,7 +441,6 @@ def milestone_done(request, pk, milestone_pk):
     return redirect(f"{initiative.get_absolute_url()}#milestones")
 
 
-@login_required
 @require_POST
 def milestone_delete(request, pk, milestone_pk):
     initiative = _visible(request.user, pk)
@@ -469,7 +455,6 @@ def milestone_delete(request, pk, milestone_pk):
     return redirect(f"{initiative.get_absolute_url()}#milestones")
 
 
-@login_required
 def benefit_create(request, pk):
     initiative = _visible(request.user, pk)
     if not services.can_add_benefit(request.user, initiative):
@@ -493,7 +478,6 @@ def benefit_create(request, pk):
     )
 
 
-@login_required
 @require_POST
 def benefit_delete(request, pk, benefit_pk):
     initiative = _visible(request.user, pk)
@@ -509,7 +493,6 @@ def benefit_delete(request, pk, benefit_pk):
     return redirect(f"{initiative.get_absolute_url()}#benefits")
 
 
-@login_required
 def review_benefits(request, pk):
     """After delivery, IT or the sponsor records what each expected benefit became."""
     initiative = _visible(request.user, pk)

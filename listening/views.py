@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -62,7 +61,6 @@ def _require_it(user, what="do this"):
 # --- Pain points --------------------------------------------------------------------------------------
 
 
-@login_required
 def index(request):
     """The pain points the user may see: search, filters, sort, 25 a page."""
     filterset = PainPointFilter(
@@ -102,7 +100,6 @@ def _submission_context(request, form, session=None):
     }
 
 
-@login_required
 def pain_point_create(request):
     """Raise a pain point; IT may raise one on behalf of a listening session (?session=<id>)."""
     if not request.user.has_perm("listening.add_painpoint"):
@@ -138,7 +135,6 @@ def pain_point_create(request):
     return render(request, "listening/pain_point_form.html", _submission_context(request, form, session))
 
 
-@login_required
 def pain_point_edit(request, pk):
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
     _require_it(request.user, "edit a pain point")
@@ -191,13 +187,11 @@ def _detail_context(request, pain_point, bound=None):
     }
 
 
-@login_required
 def pain_point_detail(request, pk):
     pain_point = get_object_or_404(selectors.pain_point_detail(user=request.user), pk=pk)
     return render(request, "listening/pain_point_detail.html", _detail_context(request, pain_point))
 
 
-@login_required
 @require_POST
 def pain_point_transition(request, pk, action):
     """IT moves a pain point through the workflow; a refusal is shown on the action's form."""
@@ -251,7 +245,6 @@ def _simple_write(request, pk, write, success: str):
     return redirect(pain_point)
 
 
-@login_required
 @require_POST
 def pain_point_vote(request, pk):
     return _simple_write(
@@ -259,7 +252,6 @@ def pain_point_vote(request, pk):
     )
 
 
-@login_required
 @require_POST
 def pain_point_unvote(request, pk):
     return _simple_write(
@@ -267,7 +259,6 @@ def pain_point_unvote(request, pk):
     )
 
 
-@login_required
 @require_POST
 def pain_point_watch(request, pk):
     return _simple_write(
@@ -278,7 +269,6 @@ def pain_point_watch(request, pk):
     )
 
 
-@login_required
 @require_POST
 def pain_point_unwatch(request, pk):
     return _simple_write(
@@ -286,7 +276,6 @@ def pain_point_unwatch(request, pk):
     )
 
 
-@login_required
 @require_POST
 def pain_point_comment(request, pk):
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
@@ -305,7 +294,6 @@ def pain_point_comment(request, pk):
     )
 
 
-@login_required
 def evaluation_edit(request, pk):
     """IT writes the evaluation: options with pros, cons, rough cost and risk, and the plan."""
     pain_point = get_object_or_404(selectors.pain_point_detail(user=request.user), pk=pk)
@@ -352,7 +340,6 @@ def evaluation_edit(request, pk):
     )
 
 
-@login_required
 @require_GET
 def similar(request):
     """Open pain points similar to a title being typed, as JSON for static/js/listening.js."""
@@ -381,7 +368,6 @@ def similar(request):
     )
 
 
-@login_required
 def triage(request):
     """IT's queue: what is waiting for an answer, the most urgent acknowledgement first."""
     _require_it(request.user, "triage pain points")
@@ -392,7 +378,6 @@ def triage(request):
 # --- Listening sessions ---------------------------------------------------------------------------------
 
 
-@login_required
 def session_list(request):
     filterset = ListeningSessionFilter(
         request.GET or None, queryset=selectors.listening_session_list(user=request.user), request=request
@@ -412,7 +397,6 @@ def session_list(request):
     )
 
 
-@login_required
 def session_create(request):
     _require_it(request.user, "record listening sessions")
     form = ListeningSessionForm(request.POST or None, initial={"it_attendees": [request.user.pk]})
@@ -427,7 +411,6 @@ def session_create(request):
     return render(request, "listening/session_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
 def session_detail(request, pk):
     session = get_object_or_404(selectors.listening_session_list(user=request.user), pk=pk)
     return render(
@@ -435,7 +418,6 @@ def session_detail(request, pk):
     )
 
 
-@login_required
 def coverage(request):
     """For each business unit the last listening session, and who was not listened to lately."""
     _require_it(request.user, "see the listening coverage")

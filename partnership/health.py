@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -33,6 +34,7 @@ def check_broker() -> tuple[bool, str]:
     return True, "ok"
 
 
+@login_not_required
 @never_cache
 @require_GET
 def healthz(request):

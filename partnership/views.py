@@ -3,7 +3,6 @@
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +22,6 @@ HOME_TEMPLATES = {
 }
 
 
-@login_required
 def home(request):
     """Each role lands on the page that leads to what that role does; the CIO's is the dashboard."""
     if primary_role(request.user) == Role.CIO:
@@ -32,7 +30,6 @@ def home(request):
     return render(request, template)
 
 
-@login_required
 def profile(request):
     tokens = ApiToken.objects.for_user(request.user).filter(user=request.user)
     form = ApiTokenForm()
@@ -44,7 +41,6 @@ def profile(request):
     )
 
 
-@login_required
 @require_POST
 def token_create(request):
     form = ApiTokenForm(request.POST)
@@ -58,7 +54,6 @@ def token_create(request):
     return redirect("profile")
 
 
-@login_required
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken.objects.for_user(request.user).filter(user=request.user), pk=pk)
@@ -67,7 +62,6 @@ def token_revoke(request, pk):
     return redirect("profile")
 
 
-@login_required
 def inbox(request):
     notifications = Notification.objects.for_user(request.user)
     if request.GET.get("show") == "unread":
@@ -76,7 +70,6 @@ def inbox(request):
     return render(request, "partnership/inbox.html", {"page_obj": page, "show": request.GET.get("show", "all")})
 
 
-@login_required
 @require_POST
 def notification_open(request, pk):
     """Mark a notification read and go to the object it is about."""
@@ -87,7 +80,6 @@ def notification_open(request, pk):
     return redirect("inbox")
 
 
-@login_required
 @require_POST
 def notification_mark_all_read(request):
     count = services.notification_mark_read(user=request.user)
@@ -95,7 +87,6 @@ def notification_mark_all_read(request):
     return redirect("inbox")
 
 
-@login_required
 def notification_preferences(request):
     """How the user receives each kind of reminder: in the app only, e-mail too, or a daily digest."""
     preferences = preferences_for(request.user)

@@ -4,7 +4,6 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -49,7 +48,6 @@ def _commitment_context(user):
     }
 
 
-@login_required
 def index(request):
     """The portfolio board: one column per stage, the commitment panel and this year's totals."""
     filters = ProjectFilterForm(request.GET or None)
@@ -73,7 +71,6 @@ def index(request):
     return render(request, "revenue/index.html", context)
 
 
-@login_required
 def project_list(request):
     filters = ProjectFilterForm(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
@@ -122,7 +119,6 @@ def _detail_context(request, project, **forms):
     return context
 
 
-@login_required
 def project_detail(request, pk):
     project = get_object_or_404(selectors.project_detail_queryset(user=request.user), pk=pk)
     return render(request, "revenue/project_detail.html", _detail_context(request, project))
@@ -134,7 +130,6 @@ def _refused(request, project, **forms):
     return render(request, "revenue/project_detail.html", _detail_context(request, project, **forms), status=400)
 
 
-@login_required
 def project_create(request):
     _require_manager(request.user)
     form = RevenueProjectForm(request.POST or None, currency=settings.PORTAL_CURRENCY)
@@ -150,7 +145,6 @@ def project_create(request):
     return render(request, "revenue/project_form.html", {"form": form, "project": None}, status=status)
 
 
-@login_required
 def project_edit(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
     _require_manager(request.user)
@@ -167,7 +161,6 @@ def project_edit(request, pk):
     return render(request, "revenue/project_form.html", {"form": form, "project": project}, status=status)
 
 
-@login_required
 @require_POST
 def project_advance(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
@@ -190,7 +183,6 @@ def project_advance(request, pk):
     return _refused(request, project, advance_form=form)
 
 
-@login_required
 @require_POST
 def project_accept(request, pk):
     project = get_object_or_404(selectors.project_detail_queryset(user=request.user), pk=pk)
@@ -217,7 +209,6 @@ def project_accept(request, pk):
     return _refused(request, project, accept_form=form)
 
 
-@login_required
 @require_POST
 def project_abandon(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
@@ -236,7 +227,6 @@ def project_abandon(request, pk):
     return _refused(request, project, abandon_form=form)
 
 
-@login_required
 @require_POST
 def entry_add(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
@@ -253,7 +243,6 @@ def entry_add(request, pk):
     return _refused(request, project, entry_form=form)
 
 
-@login_required
 def entry_edit(request, pk):
     entry = get_object_or_404(RevenueEntry.objects.for_user(request.user).select_related("project"), pk=pk)
     _require_manager(request.user)
@@ -270,7 +259,6 @@ def entry_edit(request, pk):
     return render(request, "revenue/entry_form.html", {"form": form, "entry": entry}, status=status)
 
 
-@login_required
 @require_POST
 def entry_delete(request, pk):
     entry = get_object_or_404(RevenueEntry.objects.for_user(request.user).select_related("project"), pk=pk)
@@ -297,7 +285,6 @@ def _filtered_entries(request):
     return filters, entries
 
 
-@login_required
 def entry_list(request):
     filters, entries = _filtered_entries(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -319,7 +306,6 @@ def _cell(value) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@login_required
 def entry_export(request):
     """The entries of the list page's filters, as CSV."""
     _, entries = _filtered_entries(request)

@@ -10,7 +10,6 @@ import datetime
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -59,7 +58,6 @@ def _units():
     return BusinessUnit.objects.filter(is_active=True).only("pk", "name")
 
 
-@login_required
 def index(request):
     """IT starts on the ledger, the business on what IT did for it."""
     return redirect("extramile:action-list" if is_it_staff(request.user) else "extramile:for-us")
@@ -89,18 +87,15 @@ def _action_list_page(request, *, title: str, mine: bool = False, template="extr
     )
 
 
-@login_required
 def action_list(request):
     return _action_list_page(request, title="Extra-mile ledger")
 
 
-@login_required
 def my_actions(request):
     _require_it(request.user, "log extra-mile actions")
     return _action_list_page(request, title="My extra-mile actions", mine=True)
 
 
-@login_required
 def for_us(request):
     """What IT did for us: the unit's done actions and those addressed to the user, to rate."""
     params = request.GET.copy()
@@ -129,7 +124,6 @@ def _prefill_subject(request):
     return None
 
 
-@login_required
 def action_create(request):
     """Log an action in under a minute: kind, title and unit; the rest is optional."""
     _require_it(request.user, "log extra-mile actions")
@@ -196,7 +190,6 @@ def _subject_or_none(user, label, pk):
         return None
 
 
-@login_required
 def action_detail(request, pk):
     action = get_object_or_404(selectors.action_detail(user=request.user), pk=pk)
     ratings = list(action.ratings.all())
@@ -222,7 +215,6 @@ def action_detail(request, pk):
     )
 
 
-@login_required
 @require_POST
 def action_rate(request, pk):
     action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)
@@ -242,7 +234,6 @@ def action_rate(request, pk):
     return redirect("extramile:for-us" if request.POST.get("next") == "for-us" else action)
 
 
-@login_required
 @require_POST
 def action_complete(request, pk):
     action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)  # 404 before 403
@@ -264,7 +255,6 @@ def action_complete(request, pk):
 # --- Repeated problems -------------------------------------------------------------------------------
 
 
-@login_required
 def suggestion_list(request):
     _require_it(request.user, "see repeated-problem proposals")
     state = request.GET.get("status", SuggestionStatus.OPEN)
@@ -299,13 +289,11 @@ def _suggestion_page(request, suggestion, accept_form=None, dismiss_form=None, s
     )
 
 
-@login_required
 def suggestion_detail(request, pk):
     _require_it(request.user, "see repeated-problem proposals")
     return _suggestion_page(request, get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk))
 
 
-@login_required
 @require_POST
 def suggestion_accept(request, pk):
     _require_it(request.user, "accept proposals")
@@ -322,7 +310,6 @@ def suggestion_accept(request, pk):
     return _suggestion_page(request, suggestion, accept_form=form, status=400)
 
 
-@login_required
 @require_POST
 def suggestion_dismiss(request, pk):
     _require_it(request.user, "dismiss proposals")
@@ -342,7 +329,6 @@ def suggestion_dismiss(request, pk):
 # --- Maintenance windows and check-ins -------------------------------------------------------------
 
 
-@login_required
 def window_list(request):
     """The board: windows (upcoming, running, ended) and, for IT, the overdue check-ins."""
     now = timezone.now()
@@ -364,7 +350,6 @@ def window_list(request):
     )
 
 
-@login_required
 def window_create(request):
     _require_it(request.user, "record maintenance windows")
     if request.method == "POST":
@@ -384,14 +369,12 @@ def window_create(request):
     return render(request, "extramile/window_form.html", {"form": form}, status=status)
 
 
-@login_required
 def window_detail(request, pk):
     window = get_object_or_404(selectors.window_list(user=request.user), pk=pk)
     check_ins = selectors.check_in_list(user=request.user).filter(window=window)
     return render(request, "extramile/window_detail.html", {"window": window, "check_ins": check_ins, "is_it": is_it_staff(request.user)})
 
 
-@login_required
 def check_in_list(request):
     queryset = selectors.check_in_filter(selectors.check_in_list(user=request.user), request.GET)
     return render(
@@ -401,7 +384,6 @@ def check_in_list(request):
     )
 
 
-@login_required
 def check_in_detail(request, pk):
     """The page the key user's notification links to: answer yes or no (IT may answer for them)."""
     check_in = get_object_or_404(selectors.check_in_list(user=request.user), pk=pk)
@@ -441,7 +423,6 @@ def check_in_detail(request, pk):
 # --- Surveys ----------------------------------------------------------------------------------------------
 
 
-@login_required
 def survey_list(request):
     params = request.GET.copy()
     queryset = selectors.survey_filter(selectors.survey_list(user=request.user), params)
@@ -451,7 +432,6 @@ def survey_list(request):
     )
 
 
-@login_required
 def survey_detail(request, pk):
     survey = get_object_or_404(selectors.survey_list(user=request.user), pk=pk)
     form = SurveyForm(request.POST or None)

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
@@ -83,7 +82,6 @@ __all__ = [
 WINDOW_DAYS = 90
 
 
-@login_required
 def index(request):
     """What needs the user now, what is coming, and how well IT shares with the business."""
     user = request.user

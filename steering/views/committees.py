@@ -1,7 +1,6 @@
 """Committee pages: the list, one committee with its members, meetings and decisions, and forms."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,6 @@ from ..permissions import can_create_committee, can_manage_committee
 from ._common import add_service_errors, paginate, require
 
 
-@login_required
 def committee_list(request):
     q = request.GET.get("q", "").strip()
     scope = request.GET.get("scope", "")
@@ -55,13 +53,11 @@ def _visible_committee(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-@login_required
 def committee_detail(request, pk):
     committee = _visible_committee(request, pk)
     return render(request, "steering/committee_detail.html", _committee_context(request, committee))
 
 
-@login_required
 def committee_create(request):
     require(can_create_committee(request.user))
     form = CommitteeForm(request.POST or None)
@@ -80,7 +76,6 @@ def committee_create(request):
     )
 
 
-@login_required
 def committee_edit(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))
@@ -97,7 +92,6 @@ def committee_edit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def member_add(request, pk):
     committee = _visible_committee(request, pk)
@@ -114,7 +108,6 @@ def member_add(request, pk):
     return render(request, "steering/committee_detail.html", _committee_context(request, committee, form), status=400)
 
 
-@login_required
 @require_POST
 def member_remove(request, pk):
     membership = get_object_or_404(Membership.objects.for_user(request.user).select_related("committee", "user"), pk=pk)
@@ -129,7 +122,6 @@ def member_remove(request, pk):
     return redirect(committee)
 
 
-@login_required
 def meeting_create(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))
@@ -157,7 +149,6 @@ def meeting_create(request, pk):
     )
 
 
-@login_required
 def decision_create(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))

@@ -1,7 +1,6 @@
 """The decision register and one decision: positions by the members, closing by the chair."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,7 +17,6 @@ from ._common import add_service_errors, paginate, parse_date, require
 BUY_IN_FILTERS = [("yes", "With business buy-in"), ("no", "Without business buy-in"), ("none", "No business position yet")]
 
 
-@login_required
 def decision_list(request):
     user = request.user
     params = request.GET
@@ -98,13 +96,11 @@ def _can_manage(user, committee, membership):
     return is_it_staff(user) or (membership is not None and membership.is_chair)
 
 
-@login_required
 def decision_detail(request, pk):
     decision = _visible_decision(request, pk)
     return render(request, "steering/decision_detail.html", _decision_context(request, decision))
 
 
-@login_required
 def decision_edit(request, pk):
     decision = _visible_decision(request, pk)
     require(_can_manage(request.user, decision.committee, Membership.objects.filter(committee=decision.committee, user=request.user).first()))
@@ -127,7 +123,6 @@ def decision_edit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def decision_position(request, pk):
     decision = _visible_decision(request, pk)
@@ -144,7 +139,6 @@ def decision_position(request, pk):
     return render(request, "steering/decision_detail.html", context, status=400)
 
 
-@login_required
 @require_POST
 def decision_close(request, pk):
     decision = _visible_decision(request, pk)

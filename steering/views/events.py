@@ -3,7 +3,6 @@
 import itertools
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,6 @@ from ..permissions import can_create_event, can_manage_event
 from ._common import add_service_errors, paginate, parse_date, require
 
 
-@login_required
 def event_list(request):
     when = request.GET.get("when", "upcoming")
     if when not in ("upcoming", "past", "all"):
@@ -81,13 +79,11 @@ def _event_context(request, event, attendance_form=None, rating_form=None):
     }
 
 
-@login_required
 def event_detail(request, pk):
     event = _visible_event(request, pk)
     return render(request, "steering/event_detail.html", _event_context(request, event))
 
 
-@login_required
 def event_create(request):
     require(can_create_event(request.user))
     form = EventForm(request.POST or None, initial={"host": request.user.pk})
@@ -103,7 +99,6 @@ def event_create(request):
     )
 
 
-@login_required
 def event_edit(request, pk):
     event = _visible_event(request, pk)
     require(can_manage_event(request.user, event))
@@ -129,7 +124,6 @@ def _refusal(request, exc: ValidationError, event):
     return redirect(event)
 
 
-@login_required
 @require_POST
 def event_register(request, pk):
     event = _visible_event(request, pk)
@@ -141,7 +135,6 @@ def event_register(request, pk):
     return redirect(event)
 
 
-@login_required
 @require_POST
 def event_unregister(request, pk):
     event = _visible_event(request, pk)
@@ -153,7 +146,6 @@ def event_unregister(request, pk):
     return redirect(event)
 
 
-@login_required
 @require_POST
 def event_attendance(request, pk):
     """The host ticks who came; unticking someone records them as not attending."""
@@ -175,7 +167,6 @@ def event_attendance(request, pk):
     return render(request, "steering/event_detail.html", context, status=400)
 
 
-@login_required
 @require_POST
 def event_rate(request, pk):
     event = _visible_event(request, pk)

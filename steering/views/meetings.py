@@ -1,7 +1,6 @@
 """Meeting pages: the list, one meeting (agenda, attendance checklist, minutes, action items)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +14,6 @@ from ..permissions import can_complete_action_item, can_manage_committee
 from ._common import add_service_errors, paginate, parse_date, require
 
 
-@login_required
 def meeting_list(request):
     user = request.user
     committees = Committee.objects.for_user(user).only("pk", "name")
@@ -73,12 +71,10 @@ def _render_meeting(request, meeting, status=200, **forms):
     return render(request, "steering/meeting_detail.html", _meeting_context(request, meeting, **forms), status=status)
 
 
-@login_required
 def meeting_detail(request, pk):
     return _render_meeting(request, _visible_meeting(request, pk))
 
 
-@login_required
 def meeting_edit(request, pk):
     meeting = _visible_meeting(request, pk)
     require(can_manage_committee(request.user, meeting.committee))
@@ -100,7 +96,6 @@ def meeting_edit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def agenda_add(request, pk):
     meeting = _visible_meeting(request, pk)
@@ -113,7 +108,6 @@ def agenda_add(request, pk):
     return _render_meeting(request, meeting, status=400, agenda_form=form)
 
 
-@login_required
 @require_POST
 def attendance_record(request, pk):
     meeting = _visible_meeting(request, pk)
@@ -130,7 +124,6 @@ def attendance_record(request, pk):
     return _render_meeting(request, meeting, status=400, attendance_form=form)
 
 
-@login_required
 @require_POST
 def minutes_record(request, pk):
     meeting = _visible_meeting(request, pk)
@@ -143,7 +136,6 @@ def minutes_record(request, pk):
     return _render_meeting(request, meeting, status=400, minutes_form=form)
 
 
-@login_required
 @require_POST
 def action_item_create(request, pk):
     meeting = _visible_meeting(request, pk)
@@ -160,7 +152,6 @@ def action_item_create(request, pk):
     return _render_meeting(request, meeting, status=400, action_form=form)
 
 
-@login_required
 def action_item_list(request):
     user = request.user
     state = request.GET.get("state", "open")
@@ -190,7 +181,6 @@ def action_item_list(request):
     )
 
 
-@login_required
 @require_POST
 def action_item_done(request, pk):
     item = get_object_or_404(ActionItem.objects.for_user(request.user).select_related("meeting__committee"), pk=pk)
