@@ -20,6 +20,7 @@ from django.utils import timezone
 from partnership.integrations.events import emit, pain_point_payload
 from partnership.roles import is_it_staff
 from partnership.services import notify
+from partnership.visibility import who_can_see
 
 from .choices import (
     FINAL_STATUSES,
@@ -383,13 +384,19 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
             Vote.objects.create(pain_point=target, user_id=user_id)
             already_voting.add(user_id)
 
-    # Tell the merged one's followers where it went, before they move to the target.
+    # Tell the merged one's followers where it went, before they move to the target; the
+    # target's title only if every one of them may see it (it may be confidential).
+    followers = _followers(pain_point, exclude=actor)
+    if len(who_can_see(target, followers)) == len(followers):
+        body = f"It continues as “{target.title}”; your votes and watch moved there."
+    else:
+        body = "It continues in another pain point; your votes and watch moved there."
     _change_status(
         pain_point,
         to_status=PainPointStatus.MERGED,
         actor=actor,
         note=note or f"Merged into pain point #{target.pk}.",
-        body=f"It continues as “{target.title}”; your votes and watch moved there.",
+        body=body,
         merged_into=target,
     )
     for watch in list(pain_point.watches.all()):

@@ -21,6 +21,19 @@ def role_names(user) -> frozenset[str]:
     return cached
 
 
+def load_role_names(users) -> None:
+    """Read the roles of many users in one query and cache them on each (see `role_names`)."""
+    pending = {user.pk: user for user in users if user.pk and getattr(user, "_portal_roles", None) is None}
+    if not pending:
+        return
+    through = next(iter(pending.values())).groups.through
+    names = {pk: set() for pk in pending}
+    for user_id, name in through.objects.filter(user_id__in=list(pending)).values_list("user_id", "group__name"):
+        names[user_id].add(name)
+    for pk, user in pending.items():
+        user._portal_roles = frozenset(names[pk])
+
+
 def is_cio(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or Role.CIO in role_names(user)
 

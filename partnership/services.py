@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ApiToken, Notification, TokenScope
+from .visibility import who_can_see
 
 
 @transaction.atomic
@@ -40,9 +41,13 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 def notify(*, recipients, kind: str, title: str, body: str = "", url: str = "", target=None) -> list[Notification]:
     """Put a notification in each recipient's inbox (one bulk insert, duplicates folded).
 
-    Call it from inside a service's transaction: the notifications commit with the change.
+    With a `target`, only the recipients who may see it now (its model's `for_user`) get one:
+    following an object does not outlast the right to see it. Call it from inside a service's
+    transaction: the notifications commit with the change.
     """
     unique = {r.pk: r for r in recipients if r is not None and r.pk}
+    if target is not None:
+        unique = {r.pk: r for r in who_can_see(target, unique.values())}
     target_type = ContentType.objects.get_for_model(target) if target is not None else None
     rows = [
         Notification(

@@ -14,6 +14,7 @@ from .models import ApiToken, Notification
 from .reminders.selectors import preferences_for
 from .reminders.services import notification_preference_set
 from .roles import Role, primary_role
+from .visibility import hide_unseeable
 
 HOME_TEMPLATES = {
     Role.IT_STAFF: "partnership/home_it.html",
@@ -67,6 +68,7 @@ def inbox(request):
     if request.GET.get("show") == "unread":
         notifications = notifications.unread()
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    page.object_list = hide_unseeable(request.user, page.object_list)
     return render(request, "partnership/inbox.html", {"page_obj": page, "show": request.GET.get("show", "all")})
 
 
@@ -75,6 +77,7 @@ def notification_open(request, pk):
     """Mark a notification read and go to the object it is about."""
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     services.notification_mark_read(user=request.user, notification=notification)
+    [notification] = hide_unseeable(request.user, [notification])
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("inbox")

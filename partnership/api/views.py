@@ -11,6 +11,7 @@ from .. import services
 from ..models import ApiToken, BusinessUnit, Notification
 from ..reminders.selectors import preference_for, preferences_for
 from ..reminders.services import notification_preference_set
+from ..visibility import hide_unseeable
 from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet
 from .serializers import (
     ApiTokenCreatedSerializer,
@@ -85,6 +86,14 @@ class NotificationViewSet(PortalReadOnlyViewSet):
         if unread in ("true", "1"):
             queryset = queryset.unread()
         return queryset
+
+    # An entry whose object the reader may no longer see is sent without its title, body or link.
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else hide_unseeable(self.request.user, page)
+
+    def get_object(self):
+        return hide_unseeable(self.request.user, [super().get_object()])[0]
 
     @extend_schema(request=None, responses=MarkedReadSerializer)
     @action(detail=True, methods=["post"], url_path="mark-read")

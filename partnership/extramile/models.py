@@ -14,10 +14,11 @@ Visibility (`for_user`, used by every page, endpoint and export):
 - an action: its recipients and the members of its business unit;
 - a maintenance window: its key users and the members of the units it affected;
 - a check-in: its key user and the members of the key user's unit;
-- a survey: its respondent only;
+- a survey: its respondent only, while they may see its pain point;
 - a repeated-problem suggestion: IT only.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -338,12 +339,14 @@ class ProblemSuggestion(AuditedModel):
 
 class SurveyQuerySet(models.QuerySet):
     def for_user(self, user):
-        """A survey is seen by the person asked; IT sees them all."""
+        """A survey is seen by the person asked while they may see its pain point; IT sees them all."""
         if not _signed_in(user):
             return self.none()
         if is_it_staff(user):
             return self
-        return self.filter(respondent=user)
+        # The listening app's model by name: partnership/ is below the pillar apps (see above).
+        pain_points = apps.get_model("listening", "PainPoint").objects.for_user(user)
+        return self.filter(Exists(pain_points.filter(pk=OuterRef("pain_point_id"))), respondent=user)
 
     def answered(self):
         return self.filter(answered_at__isnull=False)

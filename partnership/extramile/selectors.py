@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date
 
 from ..roles import is_it_staff
 from ..score import Measure, Window
+from ..visibility import visible_to_each
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionTrigger, SurveyRole
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
 
@@ -184,6 +185,22 @@ def survey_list(*, user):
         .select_related("respondent", "business_unit")
         .annotate(pain_point_title=_pain_point_title())
     )
+
+
+def pain_points_seen(pairs) -> set[tuple[int, int]]:
+    """Which (user id, pain point id) pairs are visible now, each person asked through the pain
+    point's `for_user`: a survey goes only to someone who may still see what it is about.
+    Two queries (the people, then their pain points), whatever their number."""
+    from listening.models import PainPoint
+
+    from ..models import User
+
+    wanted = defaultdict(set)
+    for user_id, pain_point_id in pairs:
+        wanted[user_id].add(pain_point_id)
+    people = User.objects.in_bulk(list(wanted))
+    visible = visible_to_each(PainPoint, [(people[pk], ids) for pk, ids in wanted.items() if pk in people])
+    return {(user_id, int(pk)) for user_id, pks in visible.items() for pk in pks}
 
 
 def survey_filter(queryset, params):

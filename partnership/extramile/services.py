@@ -446,11 +446,14 @@ def surveys_create(*, now: datetime.datetime | None = None) -> int:
     miss a few runs; the unique (pain point, respondent) constraint makes running it again
     create nothing, and the respondents are notified by claiming surveys not yet notified.
     """
-    from .selectors import resolved_pain_point_people
+    from .selectors import pain_points_seen, resolved_pain_point_people
 
     now = now or timezone.now()
     deadline = now + datetime.timedelta(days=settings.EXTRAMILE_SURVEY_DAYS)
     since = now - datetime.timedelta(days=settings.EXTRAMILE_SURVEY_LOOKBACK_DAYS)
+    people = resolved_pain_point_people(since=since, until=now)
+    # Only those who may still see the pain point are asked (it may have become confidential).
+    seen = pain_points_seen((person.user_id, person.pain_point_id) for person in people)
     rows = [
         ResolutionSurvey(
             pain_point_id=person.pain_point_id,
@@ -460,7 +463,8 @@ def surveys_create(*, now: datetime.datetime | None = None) -> int:
             resolved_at=person.resolved_at,
             due_at=deadline,
         )
-        for person in resolved_pain_point_people(since=since, until=now)
+        for person in people
+        if (person.user_id, person.pain_point_id) in seen
     ]
     ResolutionSurvey.objects.bulk_create(rows, ignore_conflicts=True)
     claimed = list(

@@ -12,12 +12,11 @@ the portal through someone who could not open it.
 from django.conf import settings
 
 from .choices import WebhookEvent
+from .outbound import webhook_deliveries_queue
 
 
 def emit(event: str, payload: dict, *, target=None) -> int:
     """Queue `event` with `payload` (JSON-safe values) for its subscribers; returns how many."""
-    from .services import webhook_deliveries_queue
-
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event {event!r}: add it to WebhookEvent first.")
     return len(webhook_deliveries_queue(event=event, payload=payload, target=target))

@@ -1,5 +1,7 @@
 """Celery tasks of the integration (registered through partnership/tasks.py). Thin: ids in, one
-service call."""
+service call. `deliveries_send()` queues the sender; the queue (`outbound.py`) calls it after
+commit, and the beat's requeue here calls it for the deliveries whose message was lost.
+"""
 
 import logging
 
@@ -7,12 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from ..reminders.services import TRANSIENT_ERRORS
-from .services import (
-    AttemptOutcome,
-    integration_records_purge,
-    webhook_deliveries_requeue,
-    webhook_delivery_attempt,
-)
+from .delivery import AttemptOutcome, integration_records_purge, stale_delivery_ids, webhook_delivery_attempt
 
 logger = logging.getLogger("portal.integrations")
 
@@ -40,6 +37,22 @@ def deliver_webhook(delivery_id: int):
     if outcome == AttemptOutcome.RETRY:
         raise WebhookDeliveryRetry(f"webhook delivery {delivery_id} not accepted yet")
     logger.info("webhook delivery %s: %s", delivery_id, outcome)
+
+
+def deliveries_send(ids) -> None:
+    """Queue the sender; a broker that is away leaves the rows pending for the requeue sweep."""
+    for pk in ids:
+        try:
+            deliver_webhook.delay(pk)
+        except Exception:
+            logger.exception("could not queue webhook delivery %s; the requeue sweep will send it", pk)
+
+
+def webhook_deliveries_requeue(*, older_than_seconds: int | None = None) -> int:
+    """Queue again pending deliveries nobody has tried for a long time (a lost message)."""
+    ids = stale_delivery_ids(older_than_seconds=older_than_seconds)
+    deliveries_send(ids)
+    return len(ids)
 
 
 @shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)

@@ -36,6 +36,7 @@ from django.utils import timezone
 from ..audit import acting_as
 from ..choices import DeliveryChannel, EmailState, ReminderStatus
 from ..models import Notification, NotificationPreference, Reminder
+from ..visibility import hide_unseeable, visible_to_each
 from .registry import due_sql, get_kind, registered_kinds
 from .selectors import channels_of
 
@@ -230,6 +231,7 @@ def _deliver(batch: list[Reminder], now) -> dict:
             manager = manager.select_related(*kind.select_related)
         targets[key] = {str(pk): obj for pk, obj in manager.in_bulk(ids).items()}
         still_due[key] = {str(pk) for pk in kind.still_due(now, ids)} if kind.still_due else None
+    seen = _seen_by_recipients(batch, targets)
     channels = channels_of((row.recipient_id for row in batch), by_kind)
 
     notifications, emails = [], []
@@ -239,7 +241,7 @@ def _deliver(batch: list[Reminder], now) -> dict:
         target = targets[row.kind].get(row.target_id)
         row.claimed_at = now
         gone = target is None or (still_due[row.kind] is not None and row.target_id not in still_due[row.kind])
-        if gone or not row.recipient.is_active:
+        if gone or not row.recipient.is_active or row.target_id not in seen[row.kind, row.recipient_id]:
             row.status = ReminderStatus.CANCELLED
             counts[ReminderStatus.CANCELLED] += 1
             continue
@@ -271,6 +273,27 @@ def _deliver(batch: list[Reminder], now) -> dict:
         get_connection().send_messages(emails)
     Reminder.objects.bulk_update(batch, ["status", "email_state", "claimed_at", "sent_at"])
     return counts
+
+
+def _seen_by_recipients(batch: list[Reminder], targets: dict) -> dict:
+    """(kind, recipient id) -> the target ids that recipient may still see, asked through the
+    target model's `for_user` now, at sending time: a reminder about something the person may
+    no longer see is cancelled. One query per target model at most (and one for the roles),
+    whatever the number of people."""
+    wanted = defaultdict(lambda: defaultdict(set))
+    people = {}
+    for row in batch:
+        if row.target_id in targets[row.kind]:
+            wanted[get_kind(row.kind).model][row.recipient_id].add(row.target_id)
+            people.setdefault(row.recipient_id, row.recipient)
+    visible = {
+        model: visible_to_each(model, [(people[pk], ids) for pk, ids in per_person.items()], everyone=people.values())
+        for model, per_person in wanted.items()
+    }
+    return {
+        (row.kind, row.recipient_id): visible.get(get_kind(row.kind).model, {}).get(row.recipient_id, set())
+        for row in batch
+    }
 
 
 def _record_failure(pk, exc, result: SendResult) -> None:
@@ -368,6 +391,9 @@ def reminders_send_digests(*, users_per_batch: int = 50) -> int:
 
 def _digest_email(rows: list[Reminder]) -> EmailMultiAlternatives:
     user = rows[0].recipient
+    # Each line is asked again now: an object the reader may no longer see is listed without its
+    # title or body, as in the inbox.
+    hide_unseeable(user, [row.notification for row in rows if getattr(row, "notification", None)])
     items = []
     for row in rows:
         kind = get_kind(row.kind)

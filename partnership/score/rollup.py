@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ..models import BusinessUnit
 from .registry import Window, registered_indicators
+from .scoring import current_config, gather_measures, score_scope
 
 # Two entries a window: the scores (what every read needs) and the measures (only needed to
 # score under a configuration saved since), so a read unpickles only what it shows.
@@ -41,8 +42,6 @@ def _indicator_keys() -> tuple:
 
 def score_rollup_refresh(*, today: datetime.date | None = None, windows=WINDOW_DAYS) -> dict:
     """Measure every window for the company and each active unit; store it. Returns {days: seconds}."""
-    from .selectors import current_config, gather_measures, score_scope
-
     today = today or timezone.localdate()
     units = list(BusinessUnit.objects.filter(is_active=True).order_by("name"))
     config = current_config()

@@ -10,7 +10,8 @@ from ..models import BusinessUnit
 from ..roles import is_business_manager, is_cio
 from .models import PulseResponse, ScoreConfig, ScoreSnapshot
 from .registry import Pillar, Window, registered_indicators
-from .selectors import current_config, gather_measures, quarter_of, score_scope
+from .scoring import current_config, gather_measures, score_scope
+from .selectors import quarter_of
 
 
 @transaction.atomic

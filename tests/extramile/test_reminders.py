@@ -18,6 +18,7 @@ from partnership.reminders.services import reminders_send, reminders_sweep
 from partnership.roles import Role
 
 from ..factories import UserFactory
+from ..listening.factories import make_pain_point
 from .factories import log_action, make_resolved, queries_of, record_window
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +236,7 @@ def make_due_items(count, *, ivan, unit):
         CheckIn.objects.filter(window=window, key_user=late).update(due_at=now - 20 * HOUR)
         log_action(actor=ivan, business_unit=unit, recipients=[soon, late], performed_on=timezone.localdate() - datetime.timedelta(days=5))
         ResolutionSurvey.objects.create(
-            pain_point_id=soon.pk, business_unit=unit, respondent=soon, role=SurveyRole.SUBMITTER,
+            pain_point_id=make_pain_point(submitted_by=soon).pk, business_unit=unit, respondent=soon, role=SurveyRole.SUBMITTER,
             resolved_at=now - 12 * DAY, due_at=now + DAY,
         )
 

@@ -13,7 +13,7 @@ from initiatives.choices import InitiativeStatus as S
 from initiatives.choices import Origin as O
 from initiatives.models import Initiative
 from partnership.score import Window, registered_indicators
-from partnership.score.selectors import gather_measures
+from partnership.score.scoring import gather_measures
 
 from ..factories import BusinessUnitFactory
 
@@ -135,7 +135,7 @@ def test_measure_by_unit_runs_the_same_queries_for_2_and_for_8_units(key, django
 
 def test_the_score_gathers_the_proactivity_pillar_for_every_unit_in_fixed_queries(monkeypatch):
     # Only this pillar's indicators: the other pillars have their own tests.
-    monkeypatch.setattr("partnership.score.selectors.registered_indicators", proactivity_indicators)
+    monkeypatch.setattr("partnership.score.scoring.registered_indicators", proactivity_indicators)
     units = [BusinessUnitFactory() for _ in range(2)]
     seed(units)
 

@@ -13,10 +13,10 @@ import pytest
 from django.utils import timezone
 
 from listening import services as listening
-from partnership.integrations import events, services
+from partnership.integrations import events, services, tasks
 from partnership.integrations.choices import DeliveryStatus
+from partnership.integrations.delivery import AttemptOutcome, integration_records_purge, webhook_delivery_attempt
 from partnership.integrations.models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
-from partnership.integrations.services import AttemptOutcome, webhook_delivery_attempt
 from partnership.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -297,7 +297,7 @@ def test_lost_pending_deliveries_are_queued_again(ivan, alice, queued):
     new_pain_point(alice)
     WebhookDelivery.objects.update(created_at=timezone.now() - datetime.timedelta(hours=3))
     queued.clear()
-    assert services.webhook_deliveries_requeue() == 1
+    assert tasks.webhook_deliveries_requeue() == 1
     assert queued == [WebhookDelivery.objects.get().pk]
 
 
@@ -308,7 +308,7 @@ def test_old_records_are_purged(ivan, alice, queued):
     WebhookDelivery.objects.update(status=DeliveryStatus.SUCCEEDED, created_at=old)
     InboundDelivery.objects.create(source_name="x", result="refused", status_code=404, received_at=old)
     IdempotencyRecord.objects.create(user=ivan, key="k", request_hash="h", method="POST", path="/", expires_at=old)
-    assert services.integration_records_purge() == {"idempotency_records": 1, "inbound_deliveries": 1, "webhook_deliveries": 1}
+    assert integration_records_purge() == {"idempotency_records": 1, "inbound_deliveries": 1, "webhook_deliveries": 1}
 
 
 # --- The subscription API ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.models import Notification
-from partnership.score import rollup, selectors
+from partnership.score import rollup, scoring, selectors
 from partnership.score.registry import Window
 from partnership.score.services import score_config_create
 from partnership.tasks import refresh_score_rollup
@@ -140,7 +140,7 @@ def test_a_fresh_rollup_is_read_already_scored_and_the_api_body_matches_its_seri
         raise AssertionError("scored on read although the rollup holds this configuration's scores")
 
     monkeypatch.setattr(engine, "compute", scored_again)
-    monkeypatch.setattr(selectors, "compute", scored_again)
+    monkeypatch.setattr(scoring, "compute", scored_again)
     body = api(carla).get("/api/v1/score/?window=90").json()
     assert body == live  # the same numbers, unit by unit
     assert len(body["business_units"]) == 3 and body["score"]["overall"] is not None

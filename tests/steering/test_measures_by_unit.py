@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.score import Window, registered_indicators
-from partnership.score.selectors import gather_measures
+from partnership.score.scoring import gather_measures
 from steering.choices import AttendanceStatus, DecisionStatus, MemberRole, Side, Stance
 
 from ..factories import BusinessUnitFactory, UserFactory
@@ -142,7 +142,7 @@ def test_measure_by_unit_runs_the_same_queries_for_2_and_for_8_units(indicator_k
 
 def test_the_score_gathers_the_sharing_pillar_for_every_unit_in_fixed_queries(monkeypatch):
     # Only this pillar's indicators: the other pillars have their own tests.
-    monkeypatch.setattr("partnership.score.selectors.registered_indicators", steering_indicators)
+    monkeypatch.setattr("partnership.score.scoring.registered_indicators", steering_indicators)
     units = [BusinessUnitFactory() for _ in range(2)]
     seed(units)
 

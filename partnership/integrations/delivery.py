@@ -1,0 +1,171 @@
+"""Sending outbound webhook deliveries, one attempt at a time, and the housekeeping of the
+integration's logs. The Celery tasks (`tasks.py`) call these; nothing here queues work, so this
+module sits below the tasks and the queue (`outbound.py`) in the import graph.
+
+`webhook_delivery_attempt()` sends one delivery, signed in the Standard Webhooks style.
+"""
+
+import datetime
+import ipaddress
+import json
+import logging
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..services import notify
+from .choices import DeliveryStatus
+from .models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
+from .signatures import standard_headers
+
+logger = logging.getLogger("portal.integrations")
+
+
+class AttemptOutcome:
+    SUCCEEDED = "succeeded"
+    RETRY = "retry"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+def delivery_body(delivery: WebhookDelivery) -> bytes:
+    """The JSON sent: {"type", "timestamp", "data"}, as Standard Webhooks recommends."""
+    envelope = {"type": delivery.event, "timestamp": delivery.created_at.isoformat(), "data": delivery.payload}
+    return json.dumps(envelope, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect is an answer other than 2xx: the delivery failed
+
+
+def _destination_error(url: str) -> str:
+    """Refuse addresses inside the network unless the operator allows them (SSRF)."""
+    if settings.INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS:
+        return ""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError) as exc:
+        return f"Cannot resolve {parts.hostname}: {exc}"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return f"{parts.hostname} resolves to {address}, an address that is not public."
+    return ""
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    subscription = delivery.subscription
+    refused = _destination_error(subscription.url)
+    if refused:
+        return None, refused
+    body = delivery_body(delivery)
+    headers = standard_headers(secret=subscription.secret, message_id=delivery.message_id, body=body)
+    headers.update({"Content-Type": "application/json", "User-Agent": "IT-Partnership-Portal-Webhooks/1.0"})
+    request = urllib.request.Request(subscription.url, data=body, headers=headers, method="POST")
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(request, timeout=settings.INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code} {exc.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, str(getattr(exc, "reason", exc))[:500]
+
+
+def webhook_delivery_attempt(*, delivery_id: int) -> str:
+    """Send one pending delivery once. Returns an `AttemptOutcome`.
+
+    The row stays locked during the request (bounded by the timeout) so that a second worker
+    given the same message skips it instead of sending it twice.
+    """
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return AttemptOutcome.SKIPPED
+        subscription = delivery.subscription
+        now = timezone.now()
+        if not subscription.enabled:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.last_error = "The subscription is disabled."
+            delivery.save(update_fields=["status", "last_error"])
+            return AttemptOutcome.FAILED
+        code, error = _post(delivery)
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.response_code = code
+        delivery.last_error = error
+        if code is not None and 200 <= code < 300:
+            delivery.status = DeliveryStatus.SUCCEEDED
+            delivery.delivered_at = timezone.now()
+            delivery.save()
+            if subscription.consecutive_failures:
+                WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
+            return AttemptOutcome.SUCCEEDED
+        if delivery.attempts < settings.INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS:
+            delivery.save()
+            return AttemptOutcome.RETRY
+        delivery.status = DeliveryStatus.FAILED
+        delivery.save()
+        _count_failure(subscription.pk, error or f"HTTP {code}")
+        return AttemptOutcome.FAILED
+
+
+def _count_failure(subscription_id: int, error: str) -> None:
+    """One more delivery failed after every retry; too many in a row disable the subscription."""
+    subscription = WebhookSubscription.objects.select_for_update().select_related("owner").get(pk=subscription_id)
+    subscription.consecutive_failures += 1
+    limit = settings.INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE
+    if subscription.enabled and subscription.consecutive_failures >= limit:
+        subscription.enabled = False
+        subscription.disabled_at = timezone.now()
+        subscription.disabled_reason = (
+            f"{subscription.consecutive_failures} deliveries in a row failed after every retry; last error: {error}"
+        )[:300]
+        notify(
+            recipients=[subscription.owner],
+            kind="webhook_subscription.disabled",
+            title=f"Webhook subscription disabled: {subscription}",
+            body=subscription.disabled_reason + " Fix the receiver, then enable the subscription again.",
+            url=subscription.get_absolute_url(),
+            target=subscription,
+        )
+        logger.warning("webhook subscription %s disabled: %s", subscription.pk, subscription.disabled_reason)
+    subscription.save()
+
+
+def stale_delivery_ids(*, older_than_seconds: int | None = None) -> list[int]:
+    """Pending deliveries nobody has tried for a long time (their message was lost), at most 1,000."""
+    seconds = older_than_seconds if older_than_seconds is not None else settings.INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS + 600
+    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
+    return list(
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING)
+        .filter(Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff))
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def integration_records_purge() -> dict:
+    """Delete expired idempotency records and old delivery logs."""
+    now = timezone.now()
+    keep = datetime.timedelta(days=settings.INTEGRATIONS_LOG_RETENTION_DAYS)
+    return {
+        "idempotency_records": IdempotencyRecord.objects.filter(expires_at__lt=now).delete()[0],
+        "inbound_deliveries": InboundDelivery.objects.filter(received_at__lt=now - keep).delete()[0],
+        "webhook_deliveries": WebhookDelivery.objects.exclude(status=DeliveryStatus.PENDING)
+        .filter(created_at__lt=now - keep)
+        .delete()[0],
+    }
