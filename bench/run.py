@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks of the portal at scale, on PostgreSQL (README section "Benchmarks").
+"""Benchmarks of the portal at scale, on PostgreSQL (docs/benchmarks.md).
 
 Each measure is a ratio of the portal against a floor measured in the same run, because
 absolute times on a shared machine are noise:

@@ -1,4 +1,4 @@
-"""Reminder kinds of the initiatives app (see README section “Reminders and notifications”).
+"""Reminder kinds of the initiatives app (see docs/reminders.md).
 
 - `initiatives.milestone_due`: the IT owner of an open initiative, once when one of its
   milestones is due within INITIATIVES_MILESTONE_NOTICE_DAYS (default 3; "due-soon") and once

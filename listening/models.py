@@ -122,7 +122,7 @@ class PainPoint(AuditedModel):
             models.Index(fields=["status", "ack_due_on"]),
             models.Index(fields=["business_unit", "status"]),
             # The lists' order, newest first, whole and per unit: a page of 50 reads 50 index
-            # entries instead of sorting every row (README section "Benchmarks").
+            # entries instead of sorting every row (docs/benchmarks.md).
             models.Index(fields=["-created_at", "-id"], name="listening_pp_recent_idx"),
             models.Index(fields=["business_unit", "-created_at", "-id"], name="listening_pp_unit_recent_idx"),
         ]

@@ -1,4 +1,4 @@
-"""Reminder kinds of the listening app (see README section “Reminders and notifications” and README section “Listen to business”).
+"""Reminder kinds of the listening app (see docs/reminders.md and docs/pillars/listening.md).
 
 - `listening.ack_overdue`: a new pain point past its acknowledgement due day; every active member
   of the "IT staff" group (the triage group), daily while it stays unanswered.

@@ -14,8 +14,8 @@ from .roles import Role
 
 # `--scale N` adds (N - 1) x 150 ticketing pain points: 1,000 -> about 150,000, 6,668 -> 1,000,000.
 PAIN_POINTS_PER_SCALE = 150
-# What comes with every 1,000,000 pain points (the proportions of a large company, README
-# section "Benchmarks"): the other apps' bulk rows grow with the pain points, not on their own.
+# What comes with every 1,000,000 pain points (the proportions of a large company,
+# docs/benchmarks.md): the other apps' bulk rows grow with the pain points, not on their own.
 PER_MILLION_PAIN_POINTS = {
     "people": 5_000,
     "votes": 100_000,

@@ -28,7 +28,7 @@ def touch_file(path: str, content: str = "done"):
     Path(path).write_text(content)
 
 
-# --- Reminders (README section “Reminders and notifications”) ---------------------------------------------------------------
+# --- Reminders (docs/reminders.md) ---------------------------------------------------------------------------------------
 # The ledger in the database decides what is due and what was delivered, so a lost message, a
 # retry or a second run changes nothing but timing. Retries only on named transient errors
 # (broker, database or mail server away), with exponential backoff, jitter and a cap.

@@ -1,6 +1,6 @@
 """The figures of IT-driven revenue, as pure functions over plain inputs (no database).
 
-Definitions (also in README section “IT-driven revenue”):
+Definitions (also in docs/pillars/revenue.md):
 
 - Months. Revenue is recorded per calendar month; a month is its first day. "To date" means
   up to and including the month of the as-of date.

@@ -1,4 +1,4 @@
-"""Reminder kinds of the revenue app (see README section “Reminders and notifications”).
+"""Reminder kinds of the revenue app (see docs/reminders.md).
 
 - `revenue.commitment_at_risk`: every active CIO (users in the "CIO" group), once a month, while
   the current revenue year's commitment is at risk (or missed), as the board shows it. The

@@ -1,4 +1,4 @@
-"""Reminder kinds of the steering app (see README section “Reminders and notifications”).
+"""Reminder kinds of the steering app (see docs/reminders.md).
 
 - `steering.action_item_due`: the owner of an open action item, once when it is due within
   STEERING_ACTION_ITEM_NOTICE_DAYS ("due-soon") and once when it is overdue ("overdue"). The

@@ -1,4 +1,4 @@
-"""Reminder kinds of "Take the extra mile" (see README section “Reminders and notifications” and README section “Take the extra mile”).
+"""Reminder kinds of "Take the extra mile" (see docs/reminders.md and docs/pillars/extra-mile.md).
 
 - `extramile.check_in_due`: a pending check-in due within EXTRAMILE_CHECKIN_REMIND_HOURS_BEFORE
   hours; its key user, once. (The key user was already asked when the check-in was created; a

@@ -4,7 +4,7 @@ deliveries. Pure functions over headers, body and secrets; comparisons in consta
 - Jira Cloud: `X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
 - Zendesk: `X-Zendesk-Webhook-Signature: base64(HMAC-SHA256(secret, timestamp + body))` with the
   timestamp in `X-Zendesk-Webhook-Signature-Timestamp`.
-- ServiceNow (the portal's format, README section “Integration with ticketing systems”): `X-ServiceNow-Timestamp: <unix seconds>`
+- ServiceNow (the portal's format, docs/integration.md): `X-ServiceNow-Timestamp: <unix seconds>`
   and `X-ServiceNow-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>`.
 - Generic: Standard Webhooks, `webhook-signature: v1,<base64 HMAC-SHA256(key, id + "." + timestamp
   + "." + body)>` where the key is the base64 part of a `whsec_` secret (or the secret's bytes).

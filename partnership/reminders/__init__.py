@@ -1,6 +1,6 @@
 """Reminders: a registry of kinds (each pillar registers its own), a ledger, a sweep and a sender.
 
-See README section “Reminders and notifications”. Import the registry from here:
+See docs/reminders.md and docs/development/adding-a-reminder-kind.md. Import the registry from here:
 
     from partnership.reminders import Message, ReminderKind, register, to_each, union
 """

@@ -55,7 +55,7 @@ class InboundWebhookView(APIView):
         description=(
             "`{source}` is an integration source configured by an admin (`manage.py integration_source add`). "
             "The body is the source's own format (Jira, Zendesk, ServiceNow or the generic format), signed as "
-            "README section “Integration with ticketing systems” describes. The answer comes once the pain point is saved: 201 created, 200 "
+            "the manual's integration guide (docs/integration.md) describes. The answer comes once the pain point is saved: 201 created, 200 "
             "updated, unchanged, ignored (not a ticket event) or replay (a delivery id seen before). A bad "
             "signature or a stale timestamp answers 401, an unknown or disabled source 404, malformed JSON or a "
             "missing field 400."

@@ -1,5 +1,5 @@
 """`manage.py integration_source add|list|rotate-secret|disable|enable`: the ticketing systems
-allowed to post webhooks (README section “Integration with ticketing systems”)."""
+allowed to post webhooks (docs/integration.md)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
