@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint docs bench clean
 
 $(VENV)/.installed: pyproject.toml
 	PYTHON=$(PYTHON) ./scripts/system-packages.sh run
@@ -23,6 +23,9 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+docs: install
+	$(VENV)/bin/mkdocs build --strict
 
 bench: install
 	.venv/bin/python bench/run.py $(BENCH_ARGS)

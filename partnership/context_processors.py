@@ -16,6 +16,7 @@ def portal(request):
         "portal_is_cio": is_cio(user) if user is not None else False,
         "portal_is_business": is_business_manager(user) if user is not None else False,
         "portal_currency": settings.PORTAL_CURRENCY,
+        "portal_manual_url": settings.PORTAL_MANUAL_URL,
     }
 
 

@@ -8,7 +8,9 @@ PY=.venv/bin/python
 mkdir -p var
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
-echo "Starting the portal at http://127.0.0.1:8000 with a Celery worker and beat. Ctrl-C stops all."
+# The manual, served by the portal at /manual/ (linked from the navigation bar).
+.venv/bin/mkdocs build --quiet -d var/site/manual || echo "The manual did not build; the portal runs without it."
+echo "Starting the portal at http://127.0.0.1:8000 (manual at /manual/) with a Celery worker and beat. Ctrl-C stops all."
 .venv/bin/celery -A partnership worker --beat --pool=solo --loglevel=INFO \
   --schedule=var/celerybeat-schedule &
 worker=$!

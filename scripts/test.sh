@@ -30,5 +30,6 @@ DJANGO_SECURE_SSL_REDIRECT=true DJANGO_SECURE_HSTS_SECONDS=31536000 \
 DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=true DJANGO_SECURE_HSTS_PRELOAD=true DJANGO_SECURE_COOKIES=true \
 DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
   $PY manage.py check --deploy --fail-level WARNING
+echo "== docs (mkdocs build --strict)"; .venv/bin/mkdocs build --strict --quiet -d "$PORTAL_VAR_DIR/site/manual"
 echo "== collectstatic"; $PY manage.py collectstatic --noinput -v 0
 echo "== pytest"; $PY -m pytest "$@"
