@@ -41,6 +41,7 @@ from .choices import (
     Origin,
 )
 from .models import Benefit, DecisionRecord, Initiative, InitiativeComment, Milestone, Risk, RiskAcceptance
+from .permissions import can_accept_risk, can_add_benefit, can_decide, can_manage, can_review_benefits, is_sponsor
 
 # The fields IT may set when creating or editing (the status changes only by transitions).
 EDITABLE_FIELDS = (
@@ -73,36 +74,6 @@ _VERBS = {
     InitiativeStatus.BENEFITS_REVIEWED: "review the benefits of",
     InitiativeStatus.CANCELLED: "cancel",
 }
-
-
-# --- Who may do what (pages hide buttons with the same functions) ----------------------------
-
-
-def can_manage(user) -> bool:
-    """IT staff and the CIO create, edit and run initiatives."""
-    return is_it_staff(user)
-
-
-def can_decide(user) -> bool:
-    """Only the CIO approves and rejects."""
-    return is_cio(user)
-
-
-def is_sponsor(user, initiative: Initiative) -> bool:
-    return bool(getattr(user, "pk", None)) and initiative.sponsor_id == user.pk
-
-
-def can_accept_risk(user, initiative: Initiative) -> bool:
-    """The CIO or the initiative's business sponsor accepts the risk of failure."""
-    return is_cio(user) or is_sponsor(user, initiative)
-
-
-def can_review_benefits(user, initiative: Initiative) -> bool:
-    return is_it_staff(user) or is_sponsor(user, initiative)
-
-
-def can_add_benefit(user, initiative: Initiative) -> bool:
-    return is_it_staff(user) or is_sponsor(user, initiative)
 
 
 def _require(allowed: bool, message: str) -> None:

@@ -13,7 +13,7 @@ from partnership.models import BusinessUnit
 from partnership.roles import Role
 from partnership.score import Window
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .api.filters import InitiativeFilter
 from .choices import TRANSITIONS, InitiativeStatus, Origin
 from .forms import (
@@ -67,11 +67,11 @@ ACTIONS = {
 
 
 def _may(user, who: str) -> bool:
-    return services.can_decide(user) if who == "cio" else services.can_manage(user)
+    return permissions.can_decide(user) if who == "cio" else permissions.can_manage(user)
 
 
 def _require_manage(user, what: str = "do this"):
-    if not services.can_manage(user):
+    if not permissions.can_manage(user):
         raise PermissionDenied(f"Only IT staff can {what}.")
 
 
@@ -125,7 +125,7 @@ def index(request):
             "window": window,
             "window_days": (window.end - window.start).days + 1,
             "windows": WINDOWS,
-            "can_create": services.can_manage(request.user),
+            "can_create": permissions.can_manage(request.user),
             "threshold": settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD,
         },
     )
@@ -203,7 +203,7 @@ def _detail_context(request, initiative, bound=None):
     covered = max((a.highest_score for a in acceptances), default=None)
     needs_acceptance = top is not None and top >= threshold and (covered is None or covered < top)
     comment_form = bound[1] if bound and bound[0] == "comment" else CommentForm()
-    can_manage = services.can_manage(user)
+    can_manage = permissions.can_manage(user)
     return {
         "initiative": initiative,
         "risks": risks,
@@ -219,16 +219,16 @@ def _detail_context(request, initiative, bound=None):
         "pain_points": initiative.pain_points.all(),
         "actions": actions,
         "can_manage": can_manage and initiative.status not in (InitiativeStatus.REJECTED, InitiativeStatus.CANCELLED, InitiativeStatus.BENEFITS_REVIEWED),
-        "can_accept_risk": initiative.is_undecided and services.can_accept_risk(user, initiative) and bool(risks),
-        "can_confirm": initiative.is_undecided and services.is_sponsor(user, initiative) and not initiative.business_case_confirmed,
-        "is_sponsor": services.is_sponsor(user, initiative),
-        "can_add_benefit": initiative.is_open and services.can_add_benefit(user, initiative),
-        "can_review_benefits": initiative.status == InitiativeStatus.DELIVERED and services.can_review_benefits(user, initiative),
+        "can_accept_risk": initiative.is_undecided and permissions.can_accept_risk(user, initiative) and bool(risks),
+        "can_confirm": initiative.is_undecided and permissions.is_sponsor(user, initiative) and not initiative.business_case_confirmed,
+        "is_sponsor": permissions.is_sponsor(user, initiative),
+        "can_add_benefit": initiative.is_open and permissions.can_add_benefit(user, initiative),
+        "can_review_benefits": initiative.status == InitiativeStatus.DELIVERED and permissions.can_review_benefits(user, initiative),
         "comment_form": comment_form,
         "done_form": MilestoneDoneForm(),
         "show_audit": user.is_superuser or getattr(user, "is_cio", False),
         # IT logs what it did beyond the request for this initiative (the quick log, prefilled).
-        "can_log_extra_mile": services.can_manage(user),
+        "can_log_extra_mile": permissions.can_manage(user),
     }
 
 
@@ -300,7 +300,7 @@ def initiative_comment(request, pk):
 @require_POST
 def confirm_business_case(request, pk):
     initiative = _visible(request.user, pk)
-    if not services.is_sponsor(request.user, initiative):
+    if not permissions.is_sponsor(request.user, initiative):
         raise PermissionDenied("Only the initiative's sponsor can confirm its business case.")
     try:
         services.initiative_confirm_business_case(
@@ -328,7 +328,7 @@ def _item_form(request, initiative, form, *, heading, intro="", submit="Save", s
 def accept_risk(request, pk):
     """The CIO or the sponsor accepts the risk of failure, with a statement."""
     initiative = _visible(request.user, pk, selectors.initiative_detail(user=request.user))
-    if not services.can_accept_risk(request.user, initiative):
+    if not permissions.can_accept_risk(request.user, initiative):
         raise PermissionDenied("Only the CIO or the initiative's sponsor can accept its risk.")
     form = RiskAcceptanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -457,7 +457,7 @@ def milestone_delete(request, pk, milestone_pk):
 
 def benefit_create(request, pk):
     initiative = _visible(request.user, pk)
-    if not services.can_add_benefit(request.user, initiative):
+    if not permissions.can_add_benefit(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can record expected benefits.")
     form = BenefitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -482,7 +482,7 @@ def benefit_create(request, pk):
 def benefit_delete(request, pk, benefit_pk):
     initiative = _visible(request.user, pk)
     benefit = get_object_or_404(Benefit, pk=benefit_pk, initiative=initiative)
-    if not services.can_add_benefit(request.user, initiative):
+    if not permissions.can_add_benefit(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can remove expected benefits.")
     try:
         services.benefit_delete(benefit=benefit, actor=request.user)
@@ -496,7 +496,7 @@ def benefit_delete(request, pk, benefit_pk):
 def review_benefits(request, pk):
     """After delivery, IT or the sponsor records what each expected benefit became."""
     initiative = _visible(request.user, pk)
-    if not services.can_review_benefits(request.user, initiative):
+    if not permissions.can_review_benefits(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can review the benefits.")
     form = BenefitsReviewForm(request.POST or None, benefits=initiative.benefits.all())
     if request.method == "POST" and form.is_valid():

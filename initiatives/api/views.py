@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
 
-from .. import services
+from .. import permissions, services
 from ..models import Initiative, Milestone, Risk
 from ..selectors import initiative_annotate, initiative_prefetch_detail, visible_pain_points
 from .filters import InitiativeFilter, MilestoneFilter, RiskFilter
@@ -76,7 +76,7 @@ class InitiativeViewSet(PortalModelViewSet):
 
     @extend_schema(request=InitiativeSerializer, responses={201: InitiativeDetailSerializer})
     def create(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can create initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can create initiatives.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         initiative = services.initiative_create(actor=request.user, **serializer.validated_data)
@@ -84,7 +84,7 @@ class InitiativeViewSet(PortalModelViewSet):
 
     @extend_schema(request=InitiativeSerializer, responses=InitiativeDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can edit initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can edit initiatives.")
         initiative = self.get_object()
         serializer = self.get_serializer(initiative, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -97,7 +97,7 @@ class InitiativeViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None):
         """idea -> proposed. Needs a sponsor and a target date (400 on `sponsor` / `target_date`)."""
-        _require(services.can_manage(request.user), "Only IT staff can propose initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can propose initiatives.")
         note = _valid(NoteSerializer, request)["note"]
         return self._fresh(services.initiative_propose(initiative=self.get_object(), actor=request.user, note=note))
 
@@ -105,7 +105,7 @@ class InitiativeViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
         """proposed -> evaluating (IT staff)."""
-        _require(services.can_manage(request.user), "Only IT staff can evaluate initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can evaluate initiatives.")
         note = _valid(NoteSerializer, request)["note"]
         return self._fresh(services.initiative_evaluate(initiative=self.get_object(), actor=request.user, note=note))
 
@@ -115,7 +115,7 @@ class InitiativeViewSet(PortalModelViewSet):
         """The CIO or the sponsor accepts the risk of failure with a statement (before the decision)."""
         initiative = self.get_object()
         _require(
-            services.can_accept_risk(request.user, initiative), "Only the CIO or the initiative's sponsor can accept its risk."
+            permissions.can_accept_risk(request.user, initiative), "Only the CIO or the initiative's sponsor can accept its risk."
         )
         statement = _valid(AcceptRiskSerializer, request)["statement"]
         acceptance = services.initiative_accept_risk(initiative=initiative, actor=request.user, statement=statement)
@@ -126,7 +126,7 @@ class InitiativeViewSet(PortalModelViewSet):
     def approve(self, request, pk=None):
         """The CIO approves (from proposed or evaluating). A risk at or above the threshold needs a
         risk acceptance first (400 on `risk_acceptance`). Linked pain points become planned."""
-        _require(services.can_decide(request.user), "Only the CIO can approve initiatives.")
+        _require(permissions.can_decide(request.user), "Only the CIO can approve initiatives.")
         note = _valid(NoteSerializer, request)["note"]
         return self._fresh(services.initiative_approve(initiative=self.get_object(), actor=request.user, note=note))
 
@@ -134,7 +134,7 @@ class InitiativeViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """The CIO rejects; a reason is required."""
-        _require(services.can_decide(request.user), "Only the CIO can reject initiatives.")
+        _require(permissions.can_decide(request.user), "Only the CIO can reject initiatives.")
         reason = _valid(ReasonSerializer, request)["reason"]
         return self._fresh(services.initiative_reject(initiative=self.get_object(), actor=request.user, reason=reason))
 
@@ -142,7 +142,7 @@ class InitiativeViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """approved -> in progress (IT staff); the start date defaults to today."""
-        _require(services.can_manage(request.user), "Only IT staff can start initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can start initiatives.")
         note = _valid(NoteSerializer, request)["note"]
         return self._fresh(services.initiative_start(initiative=self.get_object(), actor=request.user, note=note))
 
@@ -150,7 +150,7 @@ class InitiativeViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
         """in progress -> delivered (IT staff); refused before approval."""
-        _require(services.can_manage(request.user), "Only IT staff can deliver initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can deliver initiatives.")
         data = _valid(DeliverSerializer, request)
         return self._fresh(services.initiative_deliver(initiative=self.get_object(), actor=request.user, **data))
 
@@ -159,7 +159,7 @@ class InitiativeViewSet(PortalModelViewSet):
     def review_benefits(self, request, pk=None):
         """delivered -> benefits reviewed (IT staff or the sponsor): what each expected benefit became."""
         initiative = self.get_object()
-        _require(services.can_review_benefits(request.user, initiative), "Only IT staff or the sponsor can review the benefits.")
+        _require(permissions.can_review_benefits(request.user, initiative), "Only IT staff or the sponsor can review the benefits.")
         data = _valid(ReviewBenefitsSerializer, request)
         services.initiative_review_benefits(
             initiative=initiative, actor=request.user, realised=data["realised"], summary=data["summary"]
@@ -170,7 +170,7 @@ class InitiativeViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """IT stops an initiative before delivery; a reason is required."""
-        _require(services.can_manage(request.user), "Only IT staff can cancel initiatives.")
+        _require(permissions.can_manage(request.user), "Only IT staff can cancel initiatives.")
         reason = _valid(ReasonSerializer, request)["reason"]
         return self._fresh(services.initiative_cancel(initiative=self.get_object(), actor=request.user, reason=reason))
 
@@ -181,7 +181,7 @@ class InitiativeViewSet(PortalModelViewSet):
     def confirm_business_case(self, request, pk=None):
         """The sponsor confirms the business case before the decision."""
         initiative = self.get_object()
-        _require(services.is_sponsor(request.user, initiative), "Only the initiative's sponsor can confirm its business case.")
+        _require(permissions.is_sponsor(request.user, initiative), "Only the initiative's sponsor can confirm its business case.")
         note = _valid(NoteSerializer, request)["note"]
         return self._fresh(services.initiative_confirm_business_case(initiative=initiative, actor=request.user, note=note))
 
@@ -198,7 +198,7 @@ class InitiativeViewSet(PortalModelViewSet):
     def benefits(self, request, pk=None):
         """Record an expected benefit (IT staff or the sponsor, before delivery)."""
         initiative = self.get_object()
-        _require(services.can_add_benefit(request.user, initiative), "Only IT staff or the sponsor can record expected benefits.")
+        _require(permissions.can_add_benefit(request.user, initiative), "Only IT staff or the sponsor can record expected benefits.")
         data = _valid(BenefitWriteSerializer, request)
         benefit = services.benefit_add(initiative=initiative, actor=request.user, **data)
         return Response(BenefitSerializer(benefit).data, status=status.HTTP_201_CREATED)
@@ -214,13 +214,13 @@ class RiskViewSet(PortalModelViewSet):
     ordering = ["-score", "id"]
 
     def create(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can record risks.")
+        _require(permissions.can_manage(request.user), "Only IT staff can record risks.")
         data = dict(_valid(RiskSerializer, request, context=self.get_serializer_context()))
         risk = services.risk_add(actor=request.user, **data)
         return Response(RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can change risks.")
+        _require(permissions.can_manage(request.user), "Only IT staff can change risks.")
         risk = self.get_object()
         serializer = self.get_serializer(risk, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -229,7 +229,7 @@ class RiskViewSet(PortalModelViewSet):
         return Response(self.get_serializer(risk).data)
 
     def destroy(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can remove risks.")
+        _require(permissions.can_manage(request.user), "Only IT staff can remove risks.")
         services.risk_delete(risk=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -244,13 +244,13 @@ class MilestoneViewSet(PortalModelViewSet):
     ordering = ["due_on", "id"]
 
     def create(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can plan milestones.")
+        _require(permissions.can_manage(request.user), "Only IT staff can plan milestones.")
         data = dict(_valid(MilestoneSerializer, request, context=self.get_serializer_context()))
         milestone = services.milestone_add(actor=request.user, **data)
         return Response(MilestoneSerializer(milestone, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can change milestones.")
+        _require(permissions.can_manage(request.user), "Only IT staff can change milestones.")
         milestone = self.get_object()
         serializer = self.get_serializer(milestone, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -259,7 +259,7 @@ class MilestoneViewSet(PortalModelViewSet):
         return Response(self.get_serializer(milestone).data)
 
     def destroy(self, request, *args, **kwargs):
-        _require(services.can_manage(request.user), "Only IT staff can remove milestones.")
+        _require(permissions.can_manage(request.user), "Only IT staff can remove milestones.")
         services.milestone_delete(milestone=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -267,7 +267,7 @@ class MilestoneViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         """Mark a milestone done (today by default)."""
-        _require(services.can_manage(request.user), "Only IT staff can complete milestones.")
+        _require(permissions.can_manage(request.user), "Only IT staff can complete milestones.")
         data = _valid(MilestoneDoneSerializer, request)
         milestone = services.milestone_mark_done(milestone=self.get_object(), actor=request.user, **data)
         return Response(self.get_serializer(milestone).data)
