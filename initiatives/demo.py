@@ -19,7 +19,7 @@ from partnership.audit import acting_as
 from partnership.demo import bulk_volume
 from partnership.models import BusinessUnit, User
 
-from . import services
+from . import planning, services, workflow
 from .choices import InitiativeStatus, Origin
 from .models import DecisionRecord, Initiative, Milestone
 
@@ -185,7 +185,7 @@ def _walk(initiative, target, users, owner, sponsor, extras, delivered_ago):
         _as(cio, services.initiative_reject, initiative=initiative, actor=cio, reason=extras["reason"])
         return
     acceptor, statement = extras.get("acceptance", ("carla", ""))
-    if services.missing_risk_acceptance(initiative) is not None:
+    if workflow.missing_risk_acceptance(initiative) is not None:
         _as(
             users[acceptor],
             services.initiative_accept_risk,
@@ -292,14 +292,14 @@ def seed(*, scale: int = 1, progress=None) -> None:
                 target_date=target_date,
             )
             for description, probability, impact, mitigation in extras.get("risks", []):
-                services.risk_add(
+                planning.risk_add(
                     initiative=initiative, actor=owner, description=description, probability=probability,
                     impact=impact, mitigation=mitigation, owner=owner,
                 )
             for description, amount, _, _ in extras.get("benefits", []):
-                services.benefit_add(initiative=initiative, actor=owner, description=description, expected_amount=Decimal(amount))
+                planning.benefit_add(initiative=initiative, actor=owner, description=description, expected_amount=Decimal(amount))
             for milestone_title, due_ago, _ in extras.get("milestones", []):
-                services.milestone_add(initiative=initiative, actor=owner, title=milestone_title, due_on=_day(due_ago))
+                planning.milestone_add(initiative=initiative, actor=owner, title=milestone_title, due_on=_day(due_ago))
         _walk(initiative, status, users, owner, sponsor, extras, delivered_ago)
         for milestone, (_, _, done_ago) in zip(initiative.milestones.order_by("due_on", "pk"), sorted(extras.get("milestones", []), key=lambda m: -m[1]), strict=False):
             if done_ago is not None:

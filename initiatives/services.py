@@ -21,27 +21,31 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from listening.models import PainPoint
 from listening.services import pain_point_mark_planned
-from partnership.integrations.events import absolute_url, emit
+from partnership.integrations.events import emit
 from partnership.roles import is_business_manager, is_cio, is_it_staff
 from partnership.services import notify
 
 from .choices import (
-    FINAL_STATUSES,
     KIND_OF_STATUS,
-    TRANSITIONS,
-    UNDECIDED_STATUSES,
     AcceptedAs,
     DecisionKind,
     InitiativeStatus,
     Origin,
 )
-from .models import Benefit, DecisionRecord, Initiative, InitiativeComment, Milestone, Risk, RiskAcceptance
-from .permissions import can_accept_risk, can_add_benefit, can_decide, can_manage, can_review_benefits, is_sponsor
+from .models import DecisionRecord, Initiative, InitiativeComment, RiskAcceptance
+from .payloads import initiative_payload
+from .permissions import can_accept_risk, can_decide, can_manage, can_review_benefits, is_sponsor
+from .workflow import (
+    check_transition,
+    highest_risk_score,
+    missing_risk_acceptance,
+    require_not_final,
+    status_label,
+)
 
 # The fields IT may set when creating or editing (the status changes only by transitions).
 EDITABLE_FIELDS = (
@@ -64,18 +68,6 @@ M2M_FIELDS = ("business_units", "pain_points")
 # A change of any of these after the sponsor confirmed the business case asks for a new confirmation.
 BUSINESS_CASE_FIELDS = ("problem", "proposal", "one_off_cost", "yearly_running_cost", "fte", "target_date")
 
-_VERBS = {
-    InitiativeStatus.PROPOSED: "propose",
-    InitiativeStatus.EVALUATING: "start the evaluation of",
-    InitiativeStatus.APPROVED: "approve",
-    InitiativeStatus.REJECTED: "reject",
-    InitiativeStatus.IN_PROGRESS: "start",
-    InitiativeStatus.DELIVERED: "deliver",
-    InitiativeStatus.BENEFITS_REVIEWED: "review the benefits of",
-    InitiativeStatus.CANCELLED: "cancel",
-}
-
-
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
@@ -89,38 +81,6 @@ def _lock(initiative: Initiative) -> Initiative:
     initiative.refresh_from_db(from_queryset=Initiative.objects.select_for_update())
     initiative._audit_loaded = {f.attname: getattr(initiative, f.attname) for f in initiative._meta.concrete_fields}
     return initiative
-
-
-def _status_label(status: str) -> str:
-    return InitiativeStatus(status).label.lower()
-
-
-def _check_transition(initiative: Initiative, to_status: str) -> None:
-    if to_status in TRANSITIONS[initiative.status]:
-        return
-    current = _status_label(initiative.status)
-    if to_status == InitiativeStatus.DELIVERED and initiative.status in UNDECIDED_STATUSES:
-        raise ValidationError(
-            {"status": f"Cannot deliver an initiative that is {current}: it must be approved and started first."}
-        )
-    allowed_from = [
-        _status_label(status) for status, targets in TRANSITIONS.items() if to_status in targets
-    ]
-    raise ValidationError(
-        {
-            "status": (
-                f"Cannot {_VERBS[to_status]} an initiative that is {current}: "
-                f"only {' or '.join(allowed_from)} ones can be."
-            )
-        }
-    )
-
-
-def _require_not_final(initiative: Initiative, what: str) -> None:
-    if initiative.status in FINAL_STATUSES:
-        raise ValidationError(
-            {"status": f"The initiative is {_status_label(initiative.status)}: {what} is closed."}
-        )
 
 
 def _record(initiative: Initiative, *, kind: str, actor, note: str = "", from_status="", to_status="") -> DecisionRecord:
@@ -166,63 +126,13 @@ def _change_status(initiative: Initiative, *, to_status: str, actor, note: str =
     _record(
         initiative, kind=KIND_OF_STATUS[to_status], actor=actor, note=note, from_status=from_status, to_status=to_status
     )
-    _notify(initiative, kind=to_status, title=f"Initiative {_status_label(to_status)}", body=note, actor=actor)
+    _notify(initiative, kind=to_status, title=f"Initiative {status_label(to_status)}", body=note, actor=actor)
     return initiative
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
-def initiative_payload(initiative: Initiative, *, previous_status: str) -> dict:
-    """The `data` of the initiative.approved and initiative.delivered webhook events (JSON-safe).
-
-    Linked pain points are left out: a subscriber who sees the initiative may not see them all.
-    """
-    return {
-        "id": initiative.pk,
-        "title": initiative.title,
-        "status": initiative.status,
-        "previous_status": previous_status,
-        "origin": initiative.origin,
-        "business_units": sorted(initiative.business_units.values_list("slug", flat=True)),
-        "sponsor": initiative.sponsor.get_username() if initiative.sponsor else None,
-        "it_owner": initiative.it_owner.get_username() if initiative.it_owner else None,
-        "one_off_cost": str(initiative.one_off_cost),
-        "yearly_running_cost": str(initiative.yearly_running_cost),
-        "currency": settings.PORTAL_CURRENCY,
-        "fte": str(initiative.fte),
-        "start_date": _iso(initiative.start_date),
-        "target_date": _iso(initiative.target_date),
-        "decided_at": _iso(initiative.decided_at),
-        "delivered_on": _iso(initiative.delivered_on),
-        "delivered_on_time": initiative.delivered_on_time,
-        "url": absolute_url(initiative),
-    }
 
 
 def _emit(event: str, initiative: Initiative, *, previous_status: str) -> None:
     """Queue the outbound webhook (inside the service's transaction: it commits with the change)."""
     emit(event, initiative_payload(initiative, previous_status=previous_status), target=initiative)
-
-
-def highest_risk_score(initiative: Initiative) -> int | None:
-    return initiative.risks.aggregate(top=Max("score"))["top"]
-
-
-def missing_risk_acceptance(initiative: Initiative) -> int | None:
-    """The highest risk score when approval needs an acceptance that is not there yet, else None.
-
-    A risk at or above INITIATIVES_RISK_ACCEPTANCE_THRESHOLD needs an acceptance that covered a
-    score at least as high (an acceptance given before a worse risk was added does not count).
-    """
-    top = highest_risk_score(initiative)
-    if top is None or top < settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD:
-        return None
-    covered = initiative.risk_acceptances.aggregate(top=Max("highest_score"))["top"]
-    if covered is not None and covered >= top:
-        return None
-    return top
 
 
 def _check_people(*, sponsor, it_owner) -> None:
@@ -325,7 +235,7 @@ def initiative_update(*, initiative: Initiative, actor, **changes) -> Initiative
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
     _lock(initiative)
-    _require_not_final(initiative, "editing")
+    require_not_final(initiative, "editing")
     _check_people(
         sponsor=changes.get("sponsor", initiative.sponsor), it_owner=changes.get("it_owner", initiative.it_owner)
     )
@@ -376,7 +286,7 @@ def initiative_propose(*, initiative: Initiative, actor, note: str = "") -> Init
     """IT puts the initiative up for a decision: it needs a sponsor and a target date."""
     _require(can_manage(actor), "Only IT staff can propose initiatives.")
     _lock(initiative)
-    _check_transition(initiative, InitiativeStatus.PROPOSED)
+    check_transition(initiative, InitiativeStatus.PROPOSED)
     errors = {}
     if initiative.sponsor_id is None:
         errors["sponsor"] = "Name a business sponsor before proposing: the sponsor confirms the business case."
@@ -396,7 +306,7 @@ def initiative_evaluate(*, initiative: Initiative, actor, note: str = "") -> Ini
     """IT starts the evaluation: costs, risks, the alternative, the schedule."""
     _require(can_manage(actor), "Only IT staff can evaluate initiatives.")
     _lock(initiative)
-    _check_transition(initiative, InitiativeStatus.EVALUATING)
+    check_transition(initiative, InitiativeStatus.EVALUATING)
     return _change_status(initiative, to_status=InitiativeStatus.EVALUATING, actor=actor, note=note)
 
 
@@ -407,7 +317,7 @@ def initiative_accept_risk(*, initiative: Initiative, actor, statement: str) -> 
     _lock(initiative)
     if not initiative.is_undecided:
         raise ValidationError(
-            {"status": f"The initiative is {_status_label(initiative.status)}: risk is accepted before the decision."}
+            {"status": f"The initiative is {status_label(initiative.status)}: risk is accepted before the decision."}
         )
     statement = (statement or "").strip()
     if not statement:
@@ -441,7 +351,7 @@ def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Init
     linked pain points are planned through the listening app's service."""
     _require(can_decide(actor), "Only the CIO can approve initiatives.")
     _lock(initiative)
-    _check_transition(initiative, InitiativeStatus.APPROVED)
+    check_transition(initiative, InitiativeStatus.APPROVED)
     top = missing_risk_acceptance(initiative)
     if top is not None:
         raise ValidationError(
@@ -471,7 +381,7 @@ def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiati
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the initiative is rejected: the sponsor and the owner will read it."})
-    _check_transition(initiative, InitiativeStatus.REJECTED)
+    check_transition(initiative, InitiativeStatus.REJECTED)
     return _change_status(
         initiative,
         to_status=InitiativeStatus.REJECTED,
@@ -487,7 +397,7 @@ def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initia
     """IT starts the work of an approved initiative; the start date defaults to today."""
     _require(can_manage(actor), "Only IT staff can start initiatives.")
     _lock(initiative)
-    _check_transition(initiative, InitiativeStatus.IN_PROGRESS)
+    check_transition(initiative, InitiativeStatus.IN_PROGRESS)
     start = initiative.start_date or timezone.localdate()
     if initiative.target_date and initiative.target_date < start:
         raise ValidationError({"target_date": "The target date is before today's start: move the target date first."})
@@ -499,7 +409,7 @@ def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note
     """IT delivers an initiative in progress (on `delivered_on`, today by default)."""
     _require(can_manage(actor), "Only IT staff can deliver initiatives.")
     _lock(initiative)
-    _check_transition(initiative, InitiativeStatus.DELIVERED)
+    check_transition(initiative, InitiativeStatus.DELIVERED)
     delivered_on = delivered_on or timezone.localdate()
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
@@ -517,7 +427,7 @@ def initiative_review_benefits(*, initiative: Initiative, actor, realised: list[
     {"benefit": <id>, "realised": "text", "realised_amount": Decimal or None}, one per expected benefit."""
     _require(can_review_benefits(actor, initiative), "Only IT staff or the sponsor can review the benefits.")
     _lock(initiative)
-    _check_transition(initiative, InitiativeStatus.BENEFITS_REVIEWED)
+    check_transition(initiative, InitiativeStatus.BENEFITS_REVIEWED)
     benefits = {b.pk: b for b in initiative.benefits.all()}
     given = {}
     for row in realised or []:
@@ -559,7 +469,7 @@ def initiative_cancel(*, initiative: Initiative, actor, reason: str) -> Initiati
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the initiative is cancelled: the sponsor and the owner will read it."})
-    _check_transition(initiative, InitiativeStatus.CANCELLED)
+    check_transition(initiative, InitiativeStatus.CANCELLED)
     return _change_status(
         initiative, to_status=InitiativeStatus.CANCELLED, actor=actor, note=reason, closing_reason=reason
     )
@@ -575,7 +485,7 @@ def initiative_confirm_business_case(*, initiative: Initiative, actor, note: str
     _lock(initiative)
     if not initiative.is_undecided:
         raise ValidationError(
-            {"status": f"The initiative is {_status_label(initiative.status)}: the business case is confirmed before the decision."}
+            {"status": f"The initiative is {status_label(initiative.status)}: the business case is confirmed before the decision."}
         )
     if initiative.business_case_confirmed:
         raise ValidationError({"business_case": "You already confirmed this business case."})
@@ -598,144 +508,3 @@ def comment_add(*, initiative: Initiative, author, body: str) -> InitiativeComme
     comment.save()
     _notify(initiative, kind="comment", title=f"{author} commented", body=body[:500], actor=author)
     return comment
-
-
-# --- Risks, milestones, benefits ---------------------------------------------------------------
-
-
-def _check_scale(values: dict) -> None:
-    errors = {}
-    for name in ("probability", "impact"):
-        if name not in values:
-            continue
-        value = values[name]
-        try:
-            ok = value is not None and 1 <= int(value) <= 5 and int(value) == value
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            errors[name] = f"The {name} goes from 1 to 5."
-    if errors:
-        raise ValidationError(errors)
-
-
-def _clean_and_save(obj, original: dict | None = None):
-    try:
-        obj.full_clean()
-    except ValidationError:
-        for name, value in (original or {}).items():
-            setattr(obj, name, value)
-        raise
-    obj.save()
-    return obj
-
-
-@transaction.atomic
-def risk_add(*, initiative: Initiative, actor, description: str, probability: int, impact: int, mitigation: str = "", owner=None) -> Risk:
-    _require(can_manage(actor), "Only IT staff can record risks.")
-    _check_scale({"probability": probability, "impact": impact})
-    _lock(initiative)
-    _require_not_final(initiative, "the risk register")
-    risk = Risk(
-        initiative=initiative,
-        description=(description or "").strip(),
-        probability=probability,
-        impact=impact,
-        mitigation=(mitigation or "").strip(),
-        owner=owner,
-    )
-    return _clean_and_save(risk)
-
-
-RISK_FIELDS = ("description", "probability", "impact", "mitigation", "owner")
-
-
-@transaction.atomic
-def risk_update(*, risk: Risk, actor, **changes) -> Risk:
-    _require(can_manage(actor), "Only IT staff can change risks.")
-    unknown = set(changes) - set(RISK_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    _check_scale(changes)
-    _require_not_final(_lock(risk.initiative), "the risk register")
-    original = {name: getattr(risk, name) for name in changes}
-    for name, value in changes.items():
-        setattr(risk, name, value)
-    return _clean_and_save(risk, original)
-
-
-@transaction.atomic
-def risk_delete(*, risk: Risk, actor) -> None:
-    _require(can_manage(actor), "Only IT staff can remove risks.")
-    _require_not_final(_lock(risk.initiative), "the risk register")
-    risk.delete()
-
-
-@transaction.atomic
-def milestone_add(*, initiative: Initiative, actor, title: str, due_on) -> Milestone:
-    _require(can_manage(actor), "Only IT staff can plan milestones.")
-    _lock(initiative)
-    _require_not_final(initiative, "planning")
-    if due_on is None:
-        raise ValidationError({"due_on": "Give the milestone a due date."})
-    return _clean_and_save(Milestone(initiative=initiative, title=(title or "").strip(), due_on=due_on))
-
-
-@transaction.atomic
-def milestone_update(*, milestone: Milestone, actor, **changes) -> Milestone:
-    _require(can_manage(actor), "Only IT staff can change milestones.")
-    unknown = set(changes) - {"title", "due_on"}
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    _require_not_final(_lock(milestone.initiative), "planning")
-    original = {name: getattr(milestone, name) for name in changes}
-    for name, value in changes.items():
-        setattr(milestone, name, value)
-    return _clean_and_save(milestone, original)
-
-
-@transaction.atomic
-def milestone_mark_done(*, milestone: Milestone, actor, done_on=None) -> Milestone:
-    _require(can_manage(actor), "Only IT staff can complete milestones.")
-    _require_not_final(_lock(milestone.initiative), "planning")
-    if milestone.done_on is not None:
-        raise ValidationError({"done_on": "This milestone is already done."})
-    done_on = done_on or timezone.localdate()
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": "A milestone cannot be done in the future."})
-    milestone.done_on = done_on
-    return _clean_and_save(milestone)
-
-
-@transaction.atomic
-def milestone_delete(*, milestone: Milestone, actor) -> None:
-    _require(can_manage(actor), "Only IT staff can remove milestones.")
-    _require_not_final(_lock(milestone.initiative), "planning")
-    milestone.delete()
-
-
-@transaction.atomic
-def benefit_add(*, initiative: Initiative, actor, description: str, expected_amount=None) -> Benefit:
-    """IT or the sponsor records a benefit expected of the initiative (before delivery)."""
-    _require(can_add_benefit(actor, initiative), "Only IT staff or the sponsor can record expected benefits.")
-    _lock(initiative)
-    if not initiative.is_open:
-        raise ValidationError(
-            {"status": f"The initiative is {_status_label(initiative.status)}: expected benefits are set before delivery."}
-        )
-    if expected_amount not in (None, "") and Decimal(str(expected_amount)) < 0:
-        raise ValidationError({"expected_amount": "An expected amount cannot be negative."})
-    benefit = Benefit(
-        initiative=initiative,
-        description=(description or "").strip(),
-        expected_amount=None if expected_amount in (None, "") else Decimal(str(expected_amount)),
-    )
-    return _clean_and_save(benefit)
-
-
-@transaction.atomic
-def benefit_delete(*, benefit: Benefit, actor) -> None:
-    _require(can_add_benefit(actor, benefit.initiative), "Only IT staff or the sponsor can remove expected benefits.")
-    if not _lock(benefit.initiative).is_open:
-        raise ValidationError({"status": "Expected benefits are set before delivery."})
-    benefit.delete()

@@ -13,7 +13,7 @@ from partnership.models import BusinessUnit
 from partnership.roles import Role
 from partnership.score import Window
 
-from . import permissions, selectors, services
+from . import permissions, planning, selectors, services
 from .api.filters import InitiativeFilter
 from .choices import TRANSITIONS, InitiativeStatus, Origin
 from .forms import (
@@ -365,10 +365,10 @@ def risk_edit(request, pk, risk_pk=None):
         data = form.cleaned_data
         try:
             if risk is None:
-                services.risk_add(initiative=initiative, actor=request.user, **data)
+                planning.risk_add(initiative=initiative, actor=request.user, **data)
             else:
                 risk.refresh_from_db()
-                services.risk_update(risk=risk, actor=request.user, **data)
+                planning.risk_update(risk=risk, actor=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -390,7 +390,7 @@ def risk_delete(request, pk, risk_pk):
     _require_manage(request.user, "remove risks")
     risk = get_object_or_404(Risk, pk=risk_pk, initiative=initiative)
     try:
-        services.risk_delete(risk=risk, actor=request.user)
+        planning.risk_delete(risk=risk, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -406,10 +406,10 @@ def milestone_edit(request, pk, milestone_pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             if milestone is None:
-                services.milestone_add(initiative=initiative, actor=request.user, **form.cleaned_data)
+                planning.milestone_add(initiative=initiative, actor=request.user, **form.cleaned_data)
             else:
                 milestone.refresh_from_db()
-                services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+                planning.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -433,7 +433,7 @@ def milestone_done(request, pk, milestone_pk):
     try:
         if not form.is_valid():
             raise ValidationError({"done_on": "Enter a valid date."})
-        services.milestone_mark_done(milestone=milestone, actor=request.user, done_on=form.cleaned_data["done_on"])
+        planning.milestone_mark_done(milestone=milestone, actor=request.user, done_on=form.cleaned_data["done_on"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -447,7 +447,7 @@ def milestone_delete(request, pk, milestone_pk):
     _require_manage(request.user, "remove milestones")
     milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative)
     try:
-        services.milestone_delete(milestone=milestone, actor=request.user)
+        planning.milestone_delete(milestone=milestone, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -462,7 +462,7 @@ def benefit_create(request, pk):
     form = BenefitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.benefit_add(initiative=initiative, actor=request.user, **form.cleaned_data)
+            planning.benefit_add(initiative=initiative, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -485,7 +485,7 @@ def benefit_delete(request, pk, benefit_pk):
     if not permissions.can_add_benefit(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can remove expected benefits.")
     try:
-        services.benefit_delete(benefit=benefit, actor=request.user)
+        planning.benefit_delete(benefit=benefit, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
 
-from .. import permissions, services
+from .. import permissions, planning, services
 from ..models import Initiative, Milestone, Risk
 from ..selectors import initiative_annotate, initiative_prefetch_detail, visible_pain_points
 from .filters import InitiativeFilter, MilestoneFilter, RiskFilter
@@ -200,7 +200,7 @@ class InitiativeViewSet(PortalModelViewSet):
         initiative = self.get_object()
         _require(permissions.can_add_benefit(request.user, initiative), "Only IT staff or the sponsor can record expected benefits.")
         data = _valid(BenefitWriteSerializer, request)
-        benefit = services.benefit_add(initiative=initiative, actor=request.user, **data)
+        benefit = planning.benefit_add(initiative=initiative, actor=request.user, **data)
         return Response(BenefitSerializer(benefit).data, status=status.HTTP_201_CREATED)
 
 
@@ -216,7 +216,7 @@ class RiskViewSet(PortalModelViewSet):
     def create(self, request, *args, **kwargs):
         _require(permissions.can_manage(request.user), "Only IT staff can record risks.")
         data = dict(_valid(RiskSerializer, request, context=self.get_serializer_context()))
-        risk = services.risk_add(actor=request.user, **data)
+        risk = planning.risk_add(actor=request.user, **data)
         return Response(RiskSerializer(risk, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -225,12 +225,12 @@ class RiskViewSet(PortalModelViewSet):
         serializer = self.get_serializer(risk, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k != "initiative"}
-        services.risk_update(risk=risk, actor=request.user, **changes)
+        planning.risk_update(risk=risk, actor=request.user, **changes)
         return Response(self.get_serializer(risk).data)
 
     def destroy(self, request, *args, **kwargs):
         _require(permissions.can_manage(request.user), "Only IT staff can remove risks.")
-        services.risk_delete(risk=self.get_object(), actor=request.user)
+        planning.risk_delete(risk=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -246,7 +246,7 @@ class MilestoneViewSet(PortalModelViewSet):
     def create(self, request, *args, **kwargs):
         _require(permissions.can_manage(request.user), "Only IT staff can plan milestones.")
         data = dict(_valid(MilestoneSerializer, request, context=self.get_serializer_context()))
-        milestone = services.milestone_add(actor=request.user, **data)
+        milestone = planning.milestone_add(actor=request.user, **data)
         return Response(MilestoneSerializer(milestone, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -255,12 +255,12 @@ class MilestoneViewSet(PortalModelViewSet):
         serializer = self.get_serializer(milestone, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k != "initiative"}
-        services.milestone_update(milestone=milestone, actor=request.user, **changes)
+        planning.milestone_update(milestone=milestone, actor=request.user, **changes)
         return Response(self.get_serializer(milestone).data)
 
     def destroy(self, request, *args, **kwargs):
         _require(permissions.can_manage(request.user), "Only IT staff can remove milestones.")
-        services.milestone_delete(milestone=self.get_object(), actor=request.user)
+        planning.milestone_delete(milestone=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=MilestoneDoneSerializer, responses=MilestoneSerializer)
@@ -269,5 +269,5 @@ class MilestoneViewSet(PortalModelViewSet):
         """Mark a milestone done (today by default)."""
         _require(permissions.can_manage(request.user), "Only IT staff can complete milestones.")
         data = _valid(MilestoneDoneSerializer, request)
-        milestone = services.milestone_mark_done(milestone=self.get_object(), actor=request.user, **data)
+        milestone = planning.milestone_mark_done(milestone=self.get_object(), actor=request.user, **data)
         return Response(self.get_serializer(milestone).data)

@@ -6,7 +6,7 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from initiatives import services
+from initiatives import planning, services
 from partnership.services import api_token_create
 from partnership.wsgi import application
 
@@ -67,7 +67,7 @@ def test_creating_an_initiative_answers_a_body_that_conforms_to_the_schema(api_s
 
 def test_the_detail_with_a_risk_acceptance_conforms_to_the_schema(api_schema, ivan, alice, carla):
     initiative = make_proposed(actor=ivan, sponsor=alice)
-    services.risk_add(initiative=initiative, actor=ivan, description="Vendor lock-in.", probability=4, impact=4)
+    planning.risk_add(initiative=initiative, actor=ivan, description="Vendor lock-in.", probability=4, impact=4)
     services.initiative_accept_risk(initiative=initiative, actor=carla, statement="Worth it.")
     operation = api_schema["/api/v1/initiatives/{id}/"]["GET"]
     case = operation.Case(path_parameters={"id": initiative.pk})

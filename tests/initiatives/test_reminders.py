@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from initiatives import services
+from initiatives import planning, services
 from initiatives.reminders import KEY
 from partnership.models import Notification, Reminder
 from partnership.reminders import get_kind, registered_kinds
@@ -55,7 +55,7 @@ def initiative(ivan, alice, carla):
 
 @pytest.fixture
 def milestone(initiative, ivan, due_day):
-    return services.milestone_add(initiative=initiative, actor=ivan, title="Pilot with Sales", due_on=due_day)
+    return planning.milestone_add(initiative=initiative, actor=ivan, title="Pilot with Sales", due_on=due_day)
 
 
 def test_the_kind_is_registered_by_the_app():
@@ -90,7 +90,7 @@ def test_the_it_owner_is_reminded_three_days_before_and_once_overdue(milestone, 
 def test_moving_the_due_date_starts_the_reminders_over(milestone, ivan, due_day):
     assert sweep_and_send(at(due_day - datetime.timedelta(days=2))) == 1
     later = due_day + datetime.timedelta(days=14)
-    services.milestone_update(milestone=milestone, actor=ivan, due_on=later)
+    planning.milestone_update(milestone=milestone, actor=ivan, due_on=later)
     assert sweep_and_send(at(due_day + datetime.timedelta(days=1))) == 0  # not overdue any more
     assert sweep_and_send(at(later - datetime.timedelta(days=3))) == 1
     assert sweep_and_send(at(later + datetime.timedelta(days=1))) == 1
@@ -103,7 +103,7 @@ def test_moving_the_due_date_starts_the_reminders_over(milestone, ivan, due_day)
 
 def test_a_milestone_added_overdue_gets_only_the_overdue_reminder(initiative, ivan):
     today = timezone.localdate()
-    services.milestone_add(initiative=initiative, actor=ivan, title="Kick-off", due_on=today - datetime.timedelta(days=5))
+    planning.milestone_add(initiative=initiative, actor=ivan, title="Kick-off", due_on=today - datetime.timedelta(days=5))
     assert sweep_and_send(at(today)) == 1
     (note,) = notes(ivan)
     assert note.title.startswith("Milestone overdue: Kick-off")
@@ -112,7 +112,7 @@ def test_a_milestone_added_overdue_gets_only_the_overdue_reminder(initiative, iv
 def test_a_done_milestone_is_not_chased_and_a_pending_reminder_is_cancelled(milestone, ivan, due_day):
     now = at(timezone.localdate())
     reminders_sweep(now=at(due_day - datetime.timedelta(days=1)))
-    services.milestone_mark_done(milestone=milestone, actor=ivan)
+    planning.milestone_mark_done(milestone=milestone, actor=ivan)
     result = reminders_send(now=now)
     assert (result.sent, result.cancelled) == (0, 1)
     assert sweep_and_send(at(due_day + datetime.timedelta(days=5))) == 0
@@ -121,7 +121,7 @@ def test_a_done_milestone_is_not_chased_and_a_pending_reminder_is_cancelled(mile
 
 def test_a_closed_initiative_is_not_chased(ivan, alice, due_day):
     initiative = make_proposed(actor=ivan, sponsor=alice)
-    services.milestone_add(initiative=initiative, actor=ivan, title="Pilot", due_on=due_day)
+    planning.milestone_add(initiative=initiative, actor=ivan, title="Pilot", due_on=due_day)
     services.initiative_cancel(initiative=initiative, actor=ivan, reason="The business moved on.")
     assert sweep_and_send(at(due_day + datetime.timedelta(days=1))) == 0
 
@@ -145,7 +145,7 @@ def test_the_reminder_is_also_sent_by_email(milestone, ivan, due_day):
 
 def test_due_is_one_query_and_message_none(milestone, initiative, ivan, due_day, django_assert_num_queries):
     kind = get_kind(KEY)
-    services.milestone_add(initiative=initiative, actor=ivan, title="Go-live", due_on=due_day + datetime.timedelta(days=1))
+    planning.milestone_add(initiative=initiative, actor=ivan, title="Go-live", due_on=due_day + datetime.timedelta(days=1))
     with django_assert_num_queries(1):
         rows = list(kind.due(at(due_day + datetime.timedelta(days=1))))
     assert sorted(r["period"] for r in rows) == [f"due-soon:{due_day + datetime.timedelta(days=1)}", f"overdue:{due_day}"]

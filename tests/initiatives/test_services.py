@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from initiatives import services
+from initiatives import planning, services
 from initiatives.choices import AcceptedAs, DecisionKind, InitiativeStatus, Origin
 from initiatives.models import Benefit, DecisionRecord, Initiative, Milestone, Risk, RiskAcceptance
 from listening.choices import PainPointStatus
@@ -22,7 +22,7 @@ TODAY = datetime.date.today
 
 
 def _high_risk(initiative, ivan, probability=4, impact=4):
-    return services.risk_add(
+    return planning.risk_add(
         initiative=initiative, actor=ivan, description="The cluster may not hold the month-end load.",
         probability=probability, impact=impact, mitigation="Load test first.",
     )
@@ -107,7 +107,7 @@ def test_the_whole_workflow_from_idea_to_benefits_reviewed(ivan, alice, carla):
     services.initiative_propose(initiative=initiative, actor=ivan)
     assert initiative.status == InitiativeStatus.PROPOSED and initiative.proposed_at is not None
     services.initiative_evaluate(initiative=initiative, actor=ivan)
-    services.benefit_add(initiative=initiative, actor=alice, description="Reports the same day", expected_amount=Decimal("30000"))
+    planning.benefit_add(initiative=initiative, actor=alice, description="Reports the same day", expected_amount=Decimal("30000"))
     services.initiative_confirm_business_case(initiative=initiative, actor=alice, note="Worth it.")
     services.initiative_approve(initiative=initiative, actor=carla, note="YES.")
     assert initiative.status == InitiativeStatus.APPROVED and initiative.decided_at is not None
@@ -253,7 +253,7 @@ def test_cancelling_needs_a_reason_and_is_refused_after_delivery(ivan, alice, ca
 
 def test_the_benefits_review_needs_what_each_expected_benefit_became(ivan, alice, carla):
     initiative = make_in_progress(actor=ivan, sponsor=alice, cio=carla)
-    benefit = services.benefit_add(initiative=initiative, actor=ivan, description="Fewer calls")
+    benefit = planning.benefit_add(initiative=initiative, actor=ivan, description="Fewer calls")
     services.initiative_deliver(initiative=initiative, actor=ivan)
     _refused(lambda: services.initiative_review_benefits(initiative=initiative, actor=ivan, realised=[]), "realised", "Fewer calls")
     _refused(
@@ -291,10 +291,10 @@ def test_probability_and_impact_outside_1_to_5_are_refused(ivan, alice, probabil
 def test_a_risk_score_is_probability_times_impact_and_follows_changes(ivan, alice):
     risk = _high_risk(make_initiative(actor=ivan, sponsor=alice), ivan, probability=2, impact=5)
     assert risk.score == 10
-    services.risk_update(risk=risk, actor=ivan, impact=3)
+    planning.risk_update(risk=risk, actor=ivan, impact=3)
     risk.refresh_from_db()
     assert risk.score == 6
-    _refused(lambda: services.risk_update(risk=risk, actor=ivan, probability=7), "probability")
+    _refused(lambda: planning.risk_update(risk=risk, actor=ivan, probability=7), "probability")
     risk.refresh_from_db()
     assert risk.probability == 2
 
@@ -304,33 +304,33 @@ def test_only_it_staff_record_risks_and_milestones(alice, ivan):
     with pytest.raises(PermissionDenied):
         _high_risk(initiative, alice)
     with pytest.raises(PermissionDenied):
-        services.milestone_add(initiative=initiative, actor=alice, title="Pilot", due_on=TODAY())
+        planning.milestone_add(initiative=initiative, actor=alice, title="Pilot", due_on=TODAY())
 
 
 def test_milestones_are_planned_done_and_not_done_twice_or_in_the_future(ivan, alice):
     initiative = make_initiative(actor=ivan, sponsor=alice)
-    milestone = services.milestone_add(initiative=initiative, actor=ivan, title="Pilot in Sales", due_on=TODAY() - datetime.timedelta(days=2))
+    milestone = planning.milestone_add(initiative=initiative, actor=ivan, title="Pilot in Sales", due_on=TODAY() - datetime.timedelta(days=2))
     assert milestone.is_overdue
-    _refused(lambda: services.milestone_mark_done(milestone=milestone, actor=ivan, done_on=TODAY() + datetime.timedelta(days=1)), "done_on")
-    services.milestone_mark_done(milestone=milestone, actor=ivan)
+    _refused(lambda: planning.milestone_mark_done(milestone=milestone, actor=ivan, done_on=TODAY() + datetime.timedelta(days=1)), "done_on")
+    planning.milestone_mark_done(milestone=milestone, actor=ivan)
     assert milestone.done_on == TODAY() and not milestone.is_overdue and milestone.done_on_time is False
-    _refused(lambda: services.milestone_mark_done(milestone=milestone, actor=ivan), "done_on")
+    _refused(lambda: planning.milestone_mark_done(milestone=milestone, actor=ivan), "done_on")
 
 
 def test_a_closed_initiative_takes_no_more_risks_or_milestones(ivan, alice, carla):
     initiative = make_proposed(actor=ivan, sponsor=alice)
     services.initiative_reject(initiative=initiative, actor=carla, reason="No budget.")
     _refused(lambda: _high_risk(initiative, ivan), "status")
-    _refused(lambda: services.milestone_add(initiative=initiative, actor=ivan, title="x", due_on=TODAY()), "status")
+    _refused(lambda: planning.milestone_add(initiative=initiative, actor=ivan, title="x", due_on=TODAY()), "status")
     assert not Milestone.objects.exists()
 
 
 def test_expected_benefits_refuse_negative_amounts_and_come_from_it_or_the_sponsor(ivan, alice, mallory):
     initiative = make_initiative(actor=ivan, sponsor=alice)
-    _refused(lambda: services.benefit_add(initiative=initiative, actor=ivan, description="x", expected_amount=Decimal("-1")), "expected_amount")
+    _refused(lambda: planning.benefit_add(initiative=initiative, actor=ivan, description="x", expected_amount=Decimal("-1")), "expected_amount")
     with pytest.raises(PermissionDenied):
-        services.benefit_add(initiative=initiative, actor=mallory, description="x")
-    services.benefit_add(initiative=initiative, actor=alice, description="Faster quotes")
+        planning.benefit_add(initiative=initiative, actor=mallory, description="x")
+    planning.benefit_add(initiative=initiative, actor=alice, description="Faster quotes")
     assert Benefit.objects.count() == 1
 
 

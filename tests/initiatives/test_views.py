@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from initiatives import services
+from initiatives import planning, services
 from initiatives.choices import InitiativeStatus, Origin
 from initiatives.models import Initiative, Milestone, Risk, RiskAcceptance
 
@@ -73,16 +73,16 @@ def test_the_list_page_has_a_constant_number_of_queries(client, ivan, alice, car
         client.get("/initiatives/")
     for i in range(12):
         initiative = make_proposed(actor=ivan, sponsor=alice, title=f"Initiative {i}")
-        services.milestone_add(initiative=initiative, actor=ivan, title="m", due_on=TODAY() - datetime.timedelta(days=1))
-        services.risk_add(initiative=initiative, actor=ivan, description="r", probability=2, impact=2)
+        planning.milestone_add(initiative=initiative, actor=ivan, title="m", due_on=TODAY() - datetime.timedelta(days=1))
+        planning.risk_add(initiative=initiative, actor=ivan, description="r", probability=2, impact=2)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get("/initiatives/")
 
 
 def test_the_detail_page_shows_the_heat_map_timeline_and_decision_record(client, ivan, alice, carla):
     initiative = make_proposed(actor=ivan, sponsor=alice)
-    services.risk_add(initiative=initiative, actor=ivan, description="Month-end load", probability=4, impact=4)
-    services.milestone_add(initiative=initiative, actor=ivan, title="Pilot in Sales", due_on=TODAY() - datetime.timedelta(days=1))
+    planning.risk_add(initiative=initiative, actor=ivan, description="Month-end load", probability=4, impact=4)
+    planning.milestone_add(initiative=initiative, actor=ivan, title="Pilot in Sales", due_on=TODAY() - datetime.timedelta(days=1))
     client.force_login(carla)
     text = _text(client.get(initiative.get_absolute_url()))
     assert 'data-testid="heat-map"' in text
@@ -101,9 +101,9 @@ def test_the_detail_page_has_a_constant_number_of_queries(client, ivan, alice, c
     with django_assert_num_queries(17) as small:
         client.get(initiative.get_absolute_url())
     for i in range(5):
-        services.risk_add(initiative=initiative, actor=ivan, description=f"r{i}", probability=2, impact=3, owner=ivan)
-        services.milestone_add(initiative=initiative, actor=ivan, title=f"m{i}", due_on=TODAY())
-        services.benefit_add(initiative=initiative, actor=ivan, description=f"b{i}")
+        planning.risk_add(initiative=initiative, actor=ivan, description=f"r{i}", probability=2, impact=3, owner=ivan)
+        planning.milestone_add(initiative=initiative, actor=ivan, title=f"m{i}", due_on=TODAY())
+        planning.benefit_add(initiative=initiative, actor=ivan, description=f"b{i}")
         services.comment_add(initiative=initiative, author=alice, body=f"c{i}")
     initiative.pain_points.add(make_pain_point(submitted_by=alice, title="Another"))
     with django_assert_num_queries(len(small.captured_queries)):
@@ -160,7 +160,7 @@ def test_the_edit_page_saves_changes(client, ivan, alice):
 
 def test_approving_on_the_page_without_acceptance_shows_the_refusal(client, ivan, alice, carla):
     initiative = make_proposed(actor=ivan, sponsor=alice)
-    services.risk_add(initiative=initiative, actor=ivan, description="Load", probability=5, impact=4)
+    planning.risk_add(initiative=initiative, actor=ivan, description="Load", probability=5, impact=4)
     client.force_login(carla)
     response = client.post(f"/initiatives/{initiative.pk}/approve/", {"approve-note": ""})
     assert response.status_code == 400
@@ -170,7 +170,7 @@ def test_approving_on_the_page_without_acceptance_shows_the_refusal(client, ivan
 
 def test_the_cio_accepts_the_risk_then_approves_on_the_pages(client, ivan, alice, carla):
     initiative = make_proposed(actor=ivan, sponsor=alice)
-    services.risk_add(initiative=initiative, actor=ivan, description="Load", probability=5, impact=4)
+    planning.risk_add(initiative=initiative, actor=ivan, description="Load", probability=5, impact=4)
     client.force_login(carla)
     assert client.get(f"/initiatives/{initiative.pk}/accept-risk/").status_code == 200
     assert client.post(f"/initiatives/{initiative.pk}/accept-risk/", {"statement": ""}).status_code == 400

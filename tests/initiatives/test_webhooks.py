@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from initiatives import services
+from initiatives import planning, services
 from partnership.integrations.choices import WebhookEvent
 from partnership.integrations.models import WebhookDelivery
 from partnership.integrations.services import webhook_subscription_create
@@ -83,7 +83,7 @@ def test_delivering_queues_a_delivery_after_commit(ivan, alice, carla, queued, d
 def test_a_refused_approval_queues_nothing(ivan, alice, carla, queued, django_capture_on_commit_callbacks):
     subscribe(ivan)
     initiative = make_proposed(actor=ivan, sponsor=alice)
-    services.risk_add(initiative=initiative, actor=ivan, description="The vendor may fold.", probability=4, impact=4)
+    planning.risk_add(initiative=initiative, actor=ivan, description="The vendor may fold.", probability=4, impact=4)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as refused:
         services.initiative_approve(initiative=initiative, actor=carla)
     assert "risk_acceptance" in refused.value.message_dict

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from initiatives import services as initiative_services
+from initiatives import planning as initiative_planning
 from listening import services as listening_services
 from listening.choices import SessionKind
 from partnership.extramile import services as extramile_services
@@ -98,13 +98,13 @@ def build_world() -> World:
         actor=ivan, sponsor=alice, title=f"{SECRET} initiative", business_units=[sales], it_owner=ivan
     )
     ids["initiative"] = initiative.pk
-    ids["risk"] = initiative_services.risk_add(
+    ids["risk"] = initiative_planning.risk_add(
         initiative=initiative, actor=ivan, description=f"{SECRET} risk", probability=2, impact=3
     ).pk
-    ids["milestone"] = initiative_services.milestone_add(
+    ids["milestone"] = initiative_planning.milestone_add(
         initiative=initiative, actor=ivan, title=f"{SECRET} milestone", due_on=today + datetime.timedelta(days=30)
     ).pk
-    ids["benefit"] = initiative_services.benefit_add(
+    ids["benefit"] = initiative_planning.benefit_add(
         initiative=initiative, actor=ivan, description=f"{SECRET} benefit", expected_amount=Decimal("1000")
     ).pk
 
