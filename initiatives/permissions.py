@@ -1,5 +1,7 @@
 """Who may do what with an initiative: the services' guards, the pages' buttons and the API ask here."""
 
+from django.core.exceptions import PermissionDenied
+
 from partnership.roles import is_cio, is_it_staff
 
 from .models import Initiative
@@ -30,3 +32,9 @@ def can_review_benefits(user, initiative: Initiative) -> bool:
 
 def can_add_benefit(user, initiative: Initiative) -> bool:
     return is_it_staff(user) or is_sponsor(user, initiative)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse with PermissionDenied(message) unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message)

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Benefit, Initiative, Milestone, Risk
-from .permissions import can_add_benefit, can_manage
-from .services import _lock, _require
-from .workflow import require_not_final, status_label
+from .permissions import can_add_benefit, can_manage, require
+from .workflow import lock, require_not_final, status_label
 
 
 def _check_scale(values: dict) -> None:
@@ -45,9 +44,9 @@ def _clean_and_save(obj, original: dict | None = None):
 
 @transaction.atomic
 def risk_add(*, initiative: Initiative, actor, description: str, probability: int, impact: int, mitigation: str = "", owner=None) -> Risk:
-    _require(can_manage(actor), "Only IT staff can record risks.")
+    require(can_manage(actor), "Only IT staff can record risks.")
     _check_scale({"probability": probability, "impact": impact})
-    _lock(initiative)
+    lock(initiative)
     require_not_final(initiative, "the risk register")
     risk = Risk(
         initiative=initiative,
@@ -65,12 +64,12 @@ RISK_FIELDS = ("description", "probability", "impact", "mitigation", "owner")
 
 @transaction.atomic
 def risk_update(*, risk: Risk, actor, **changes) -> Risk:
-    _require(can_manage(actor), "Only IT staff can change risks.")
+    require(can_manage(actor), "Only IT staff can change risks.")
     unknown = set(changes) - set(RISK_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
     _check_scale(changes)
-    require_not_final(_lock(risk.initiative), "the risk register")
+    require_not_final(lock(risk.initiative), "the risk register")
     original = {name: getattr(risk, name) for name in changes}
     for name, value in changes.items():
         setattr(risk, name, value)
@@ -79,15 +78,15 @@ def risk_update(*, risk: Risk, actor, **changes) -> Risk:
 
 @transaction.atomic
 def risk_delete(*, risk: Risk, actor) -> None:
-    _require(can_manage(actor), "Only IT staff can remove risks.")
-    require_not_final(_lock(risk.initiative), "the risk register")
+    require(can_manage(actor), "Only IT staff can remove risks.")
+    require_not_final(lock(risk.initiative), "the risk register")
     risk.delete()
 
 
 @transaction.atomic
 def milestone_add(*, initiative: Initiative, actor, title: str, due_on) -> Milestone:
-    _require(can_manage(actor), "Only IT staff can plan milestones.")
-    _lock(initiative)
+    require(can_manage(actor), "Only IT staff can plan milestones.")
+    lock(initiative)
     require_not_final(initiative, "planning")
     if due_on is None:
         raise ValidationError({"due_on": "Give the milestone a due date."})
@@ -96,11 +95,11 @@ def milestone_add(*, initiative: Initiative, actor, title: str, due_on) -> Miles
 
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, actor, **changes) -> Milestone:
-    _require(can_manage(actor), "Only IT staff can change milestones.")
+    require(can_manage(actor), "Only IT staff can change milestones.")
     unknown = set(changes) - {"title", "due_on"}
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    require_not_final(_lock(milestone.initiative), "planning")
+    require_not_final(lock(milestone.initiative), "planning")
     original = {name: getattr(milestone, name) for name in changes}
     for name, value in changes.items():
         setattr(milestone, name, value)
@@ -109,8 +108,8 @@ def milestone_update(*, milestone: Milestone, actor, **changes) -> Milestone:
 
 @transaction.atomic
 def milestone_mark_done(*, milestone: Milestone, actor, done_on=None) -> Milestone:
-    _require(can_manage(actor), "Only IT staff can complete milestones.")
-    require_not_final(_lock(milestone.initiative), "planning")
+    require(can_manage(actor), "Only IT staff can complete milestones.")
+    require_not_final(lock(milestone.initiative), "planning")
     if milestone.done_on is not None:
         raise ValidationError({"done_on": "This milestone is already done."})
     done_on = done_on or timezone.localdate()
@@ -122,16 +121,16 @@ def milestone_mark_done(*, milestone: Milestone, actor, done_on=None) -> Milesto
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, actor) -> None:
-    _require(can_manage(actor), "Only IT staff can remove milestones.")
-    require_not_final(_lock(milestone.initiative), "planning")
+    require(can_manage(actor), "Only IT staff can remove milestones.")
+    require_not_final(lock(milestone.initiative), "planning")
     milestone.delete()
 
 
 @transaction.atomic
 def benefit_add(*, initiative: Initiative, actor, description: str, expected_amount=None) -> Benefit:
     """IT or the sponsor records a benefit expected of the initiative (before delivery)."""
-    _require(can_add_benefit(actor, initiative), "Only IT staff or the sponsor can record expected benefits.")
-    _lock(initiative)
+    require(can_add_benefit(actor, initiative), "Only IT staff or the sponsor can record expected benefits.")
+    lock(initiative)
     if not initiative.is_open:
         raise ValidationError(
             {"status": f"The initiative is {status_label(initiative.status)}: expected benefits are set before delivery."}
@@ -148,7 +147,7 @@ def benefit_add(*, initiative: Initiative, actor, description: str, expected_amo
 
 @transaction.atomic
 def benefit_delete(*, benefit: Benefit, actor) -> None:
-    _require(can_add_benefit(actor, benefit.initiative), "Only IT staff or the sponsor can remove expected benefits.")
-    if not _lock(benefit.initiative).is_open:
+    require(can_add_benefit(actor, benefit.initiative), "Only IT staff or the sponsor can remove expected benefits.")
+    if not lock(benefit.initiative).is_open:
         raise ValidationError({"status": "Expected benefits are set before delivery."})
     benefit.delete()

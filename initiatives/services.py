@@ -19,7 +19,7 @@ Outbound webhook events (queued after the commit, for subscribers who may see th
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,10 +38,11 @@ from .choices import (
 )
 from .models import DecisionRecord, Initiative, InitiativeComment, RiskAcceptance
 from .payloads import initiative_payload
-from .permissions import can_accept_risk, can_decide, can_manage, can_review_benefits, is_sponsor
+from .permissions import can_accept_risk, can_decide, can_manage, can_review_benefits, is_sponsor, require
 from .workflow import (
     check_transition,
     highest_risk_score,
+    lock,
     missing_risk_acceptance,
     require_not_final,
     status_label,
@@ -68,19 +69,8 @@ M2M_FIELDS = ("business_units", "pain_points")
 # A change of any of these after the sponsor confirmed the business case asks for a new confirmation.
 BUSINESS_CASE_FIELDS = ("problem", "proposal", "one_off_cost", "yearly_running_cost", "fte", "target_date")
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def _lock(initiative: Initiative) -> Initiative:
-    """Reload the initiative under a row lock, so that two concurrent transitions serialise."""
-    initiative.refresh_from_db(from_queryset=Initiative.objects.select_for_update())
-    initiative._audit_loaded = {f.attname: getattr(initiative, f.attname) for f in initiative._meta.concrete_fields}
-    return initiative
 
 
 def _record(initiative: Initiative, *, kind: str, actor, note: str = "", from_status="", to_status="") -> DecisionRecord:
@@ -189,7 +179,7 @@ def initiative_create(
 
     The business units default to those of the linked pain points and the sponsor's unit.
     """
-    _require(can_manage(actor), "Only IT staff can create initiatives.")
+    require(can_manage(actor), "Only IT staff can create initiatives.")
     pain_points = list(pain_points or [])
     business_units = list(business_units or []) or _default_units(sponsor=sponsor, pain_points=pain_points)
     it_owner = it_owner or actor
@@ -230,11 +220,11 @@ def initiative_create(
 def initiative_update(*, initiative: Initiative, actor, **changes) -> Initiative:
     """IT edits an initiative. A change of the business case after the sponsor confirmed it
     withdraws the confirmation (the sponsor is told and confirms again)."""
-    _require(can_manage(actor), "Only IT staff can edit initiatives.")
+    require(can_manage(actor), "Only IT staff can edit initiatives.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    _lock(initiative)
+    lock(initiative)
     require_not_final(initiative, "editing")
     _check_people(
         sponsor=changes.get("sponsor", initiative.sponsor), it_owner=changes.get("it_owner", initiative.it_owner)
@@ -284,8 +274,8 @@ def initiative_update(*, initiative: Initiative, actor, **changes) -> Initiative
 @transaction.atomic
 def initiative_propose(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """IT puts the initiative up for a decision: it needs a sponsor and a target date."""
-    _require(can_manage(actor), "Only IT staff can propose initiatives.")
-    _lock(initiative)
+    require(can_manage(actor), "Only IT staff can propose initiatives.")
+    lock(initiative)
     check_transition(initiative, InitiativeStatus.PROPOSED)
     errors = {}
     if initiative.sponsor_id is None:
@@ -304,8 +294,8 @@ def initiative_propose(*, initiative: Initiative, actor, note: str = "") -> Init
 @transaction.atomic
 def initiative_evaluate(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """IT starts the evaluation: costs, risks, the alternative, the schedule."""
-    _require(can_manage(actor), "Only IT staff can evaluate initiatives.")
-    _lock(initiative)
+    require(can_manage(actor), "Only IT staff can evaluate initiatives.")
+    lock(initiative)
     check_transition(initiative, InitiativeStatus.EVALUATING)
     return _change_status(initiative, to_status=InitiativeStatus.EVALUATING, actor=actor, note=note)
 
@@ -313,8 +303,8 @@ def initiative_evaluate(*, initiative: Initiative, actor, note: str = "") -> Ini
 @transaction.atomic
 def initiative_accept_risk(*, initiative: Initiative, actor, statement: str) -> RiskAcceptance:
     """The CIO or the sponsor accepts the risk of failure, in their own words."""
-    _require(can_accept_risk(actor, initiative), "Only the CIO or the initiative's sponsor can accept its risk.")
-    _lock(initiative)
+    require(can_accept_risk(actor, initiative), "Only the CIO or the initiative's sponsor can accept its risk.")
+    lock(initiative)
     if not initiative.is_undecided:
         raise ValidationError(
             {"status": f"The initiative is {status_label(initiative.status)}: risk is accepted before the decision."}
@@ -349,8 +339,8 @@ def initiative_accept_risk(*, initiative: Initiative, actor, statement: str) -> 
 def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """The CIO says "YES". A risk at or above the threshold needs an acceptance first. The
     linked pain points are planned through the listening app's service."""
-    _require(can_decide(actor), "Only the CIO can approve initiatives.")
-    _lock(initiative)
+    require(can_decide(actor), "Only the CIO can approve initiatives.")
+    lock(initiative)
     check_transition(initiative, InitiativeStatus.APPROVED)
     top = missing_risk_acceptance(initiative)
     if top is not None:
@@ -376,8 +366,8 @@ def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Init
 @transaction.atomic
 def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiative:
     """The CIO says no, and why: the sponsor and the owner read the reason."""
-    _require(can_decide(actor), "Only the CIO can reject initiatives.")
-    _lock(initiative)
+    require(can_decide(actor), "Only the CIO can reject initiatives.")
+    lock(initiative)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the initiative is rejected: the sponsor and the owner will read it."})
@@ -395,8 +385,8 @@ def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiati
 @transaction.atomic
 def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """IT starts the work of an approved initiative; the start date defaults to today."""
-    _require(can_manage(actor), "Only IT staff can start initiatives.")
-    _lock(initiative)
+    require(can_manage(actor), "Only IT staff can start initiatives.")
+    lock(initiative)
     check_transition(initiative, InitiativeStatus.IN_PROGRESS)
     start = initiative.start_date or timezone.localdate()
     if initiative.target_date and initiative.target_date < start:
@@ -407,8 +397,8 @@ def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initia
 @transaction.atomic
 def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note: str = "") -> Initiative:
     """IT delivers an initiative in progress (on `delivered_on`, today by default)."""
-    _require(can_manage(actor), "Only IT staff can deliver initiatives.")
-    _lock(initiative)
+    require(can_manage(actor), "Only IT staff can deliver initiatives.")
+    lock(initiative)
     check_transition(initiative, InitiativeStatus.DELIVERED)
     delivered_on = delivered_on or timezone.localdate()
     if delivered_on > timezone.localdate():
@@ -425,8 +415,8 @@ def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note
 def initiative_review_benefits(*, initiative: Initiative, actor, realised: list[dict], summary: str = "") -> Initiative:
     """After delivery: what each expected benefit became. `realised` is a list of
     {"benefit": <id>, "realised": "text", "realised_amount": Decimal or None}, one per expected benefit."""
-    _require(can_review_benefits(actor, initiative), "Only IT staff or the sponsor can review the benefits.")
-    _lock(initiative)
+    require(can_review_benefits(actor, initiative), "Only IT staff or the sponsor can review the benefits.")
+    lock(initiative)
     check_transition(initiative, InitiativeStatus.BENEFITS_REVIEWED)
     benefits = {b.pk: b for b in initiative.benefits.all()}
     given = {}
@@ -464,8 +454,8 @@ def initiative_review_benefits(*, initiative: Initiative, actor, realised: list[
 @transaction.atomic
 def initiative_cancel(*, initiative: Initiative, actor, reason: str) -> Initiative:
     """IT stops an initiative before delivery; a reason is required."""
-    _require(can_manage(actor), "Only IT staff can cancel initiatives.")
-    _lock(initiative)
+    require(can_manage(actor), "Only IT staff can cancel initiatives.")
+    lock(initiative)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the initiative is cancelled: the sponsor and the owner will read it."})
@@ -481,8 +471,8 @@ def initiative_cancel(*, initiative: Initiative, actor, reason: str) -> Initiati
 @transaction.atomic
 def initiative_confirm_business_case(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """The sponsor confirms the business case (problem, proposal, costs, schedule) before the decision."""
-    _require(is_sponsor(actor, initiative), "Only the initiative's sponsor can confirm its business case.")
-    _lock(initiative)
+    require(is_sponsor(actor, initiative), "Only the initiative's sponsor can confirm its business case.")
+    lock(initiative)
     if not initiative.is_undecided:
         raise ValidationError(
             {"status": f"The initiative is {status_label(initiative.status)}: the business case is confirmed before the decision."}

@@ -73,3 +73,10 @@ def missing_risk_acceptance(initiative: Initiative) -> int | None:
     if covered is not None and covered >= top:
         return None
     return top
+
+
+def lock(initiative: Initiative) -> Initiative:
+    """Reload the initiative under a row lock, so that two concurrent transitions serialise."""
+    initiative.refresh_from_db(from_queryset=Initiative.objects.select_for_update())
+    initiative._audit_loaded = {f.attname: getattr(initiative, f.attname) for f in initiative._meta.concrete_fields}
+    return initiative
