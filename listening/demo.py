@@ -23,6 +23,7 @@ from . import services
 from .choices import Category, PainPointStatus, Risk, SessionKind, Source
 from .models import ListeningSession, PainPoint, PainPointStatusChange, Vote
 from .reminders import ACK_OVERDUE
+from .sessions import listening_session_create
 from .sla import ack_due_date, add_business_days
 
 # (title, kind, unit slug, days ago, IT usernames, business usernames, notes)
@@ -108,7 +109,7 @@ def _sessions(users, units) -> dict:
         if session is None:
             actor = users[it_people[0]]
             with acting_as(actor):
-                session = services.listening_session_create(
+                session = listening_session_create(
                     actor=actor,
                     kind=kind,
                     title=title,

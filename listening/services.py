@@ -25,7 +25,6 @@ from partnership.visibility import who_can_see
 from .choices import (
     FINAL_STATUSES,
     OPEN_STATUSES,
-    TRANSITIONS,
     Category,
     PainPointStatus,
     Risk,
@@ -41,7 +40,9 @@ from .models import (
     Vote,
     Watch,
 )
+from .permissions import require_it
 from .sla import ack_due_date
+from .workflow import check_transition, lock
 
 # The fields IT may change on an existing pain point (the status changes only by transitions).
 EDITABLE_FIELDS = (
@@ -56,51 +57,6 @@ EDITABLE_FIELDS = (
 )
 
 DUPLICATE_EXTERNAL_REF = "This source system already has a pain point with this external reference."
-
-_VERBS = {
-    PainPointStatus.ACKNOWLEDGED: "acknowledge",
-    PainPointStatus.ANALYSING: "start the analysis of",
-    PainPointStatus.PLANNED: "plan",
-    PainPointStatus.RESOLVED: "resolve",
-    PainPointStatus.CLOSED: "close",
-    PainPointStatus.DECLINED: "decline",
-    PainPointStatus.MERGED: "merge",
-}
-
-
-def can_change_status(user) -> bool:
-    """Only IT staff and the CIO move pain points through the workflow."""
-    return is_it_staff(user)
-
-
-def _require_it(actor, what: str) -> None:
-    if not can_change_status(actor):
-        raise PermissionDenied(f"Only IT staff can {what}.")
-
-
-def _lock(pain_point: PainPoint) -> PainPoint:
-    """Reload the pain point under a row lock, so that two concurrent transitions serialise."""
-    pain_point.refresh_from_db(from_queryset=PainPoint.objects.select_for_update())
-    pain_point._audit_loaded = {f.attname: getattr(pain_point, f.attname) for f in pain_point._meta.concrete_fields}
-    return pain_point
-
-
-def _check_transition(pain_point: PainPoint, to_status: str) -> None:
-    if to_status in TRANSITIONS[pain_point.status]:
-        return
-    allowed_from = [
-        PainPointStatus(status).label.lower() for status, targets in TRANSITIONS.items() if to_status in targets
-    ]
-    current = PainPointStatus(pain_point.status).label.lower()
-    raise ValidationError(
-        {
-            "status": (
-                f"Cannot {_VERBS[to_status]} a pain point that is {current}: "
-                f"only {' or '.join(allowed_from)} ones can be."
-            )
-        }
-    )
-
 
 def _followers(pain_point: PainPoint, *, exclude=None) -> list:
     """The submitter and the watchers, without the person who caused the change."""
@@ -217,11 +173,11 @@ def pain_point_create(
 @transaction.atomic
 def pain_point_update(*, pain_point: PainPoint, actor, **changes) -> PainPoint:
     """IT corrects the facts of a pain point (title, unit, category, numbers, confidentiality)."""
-    _require_it(actor, "edit a pain point")
+    require_it(actor, "edit a pain point")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    _lock(pain_point)
+    lock(pain_point)
     if pain_point.is_read_only:
         raise ValidationError({"status": "A merged pain point is read-only; edit the one it was merged into."})
     original = {name: getattr(pain_point, name) for name in changes}
@@ -242,9 +198,9 @@ def pain_point_update(*, pain_point: PainPoint, actor, **changes) -> PainPoint:
 
 @transaction.atomic
 def pain_point_acknowledge(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    _require_it(actor, "acknowledge a pain point")
-    _lock(pain_point)
-    _check_transition(pain_point, PainPointStatus.ACKNOWLEDGED)
+    require_it(actor, "acknowledge a pain point")
+    lock(pain_point)
+    check_transition(pain_point, PainPointStatus.ACKNOWLEDGED)
     return _change_status(
         pain_point,
         to_status=PainPointStatus.ACKNOWLEDGED,
@@ -256,9 +212,9 @@ def pain_point_acknowledge(*, pain_point: PainPoint, actor, note: str = "") -> P
 
 @transaction.atomic
 def pain_point_start_analysis(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    _require_it(actor, "start an analysis")
-    _lock(pain_point)
-    _check_transition(pain_point, PainPointStatus.ANALYSING)
+    require_it(actor, "start an analysis")
+    lock(pain_point)
+    check_transition(pain_point, PainPointStatus.ANALYSING)
     return _change_status(pain_point, to_status=PainPointStatus.ANALYSING, actor=actor, note=note)
 
 
@@ -269,9 +225,9 @@ def _evaluation_of(pain_point: PainPoint) -> Evaluation | None:
 @transaction.atomic
 def pain_point_plan(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
     """IT commits to a plan. It needs an evaluation with a recommended option."""
-    _require_it(actor, "plan a pain point")
-    _lock(pain_point)
-    _check_transition(pain_point, PainPointStatus.PLANNED)
+    require_it(actor, "plan a pain point")
+    lock(pain_point)
+    check_transition(pain_point, PainPointStatus.PLANNED)
     evaluation = _evaluation_of(pain_point)
     if evaluation is None:
         raise ValidationError({"evaluation": "Write an evaluation with a recommended option before planning."})
@@ -301,11 +257,11 @@ def pain_point_mark_planned(*, pain_point: PainPoint, actor, note: str = "") -> 
     - merged: the pain point it was merged into is planned instead, and returned.
     It is idempotent: approving twice changes nothing the second time.
     """
-    _lock(pain_point)
+    lock(pain_point)
     seen = set()
     while pain_point.status == PainPointStatus.MERGED and pain_point.merged_into_id not in seen:
         seen.add(pain_point.pk)
-        pain_point = _lock(PainPoint.objects.get(pk=pain_point.merged_into_id))
+        pain_point = lock(PainPoint.objects.get(pk=pain_point.merged_into_id))
     if pain_point.status not in (
         PainPointStatus.NEW,
         PainPointStatus.ACKNOWLEDGED,
@@ -321,29 +277,29 @@ def pain_point_mark_planned(*, pain_point: PainPoint, actor, note: str = "") -> 
 
 @transaction.atomic
 def pain_point_resolve(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    _require_it(actor, "resolve a pain point")
-    _lock(pain_point)
-    _check_transition(pain_point, PainPointStatus.RESOLVED)
+    require_it(actor, "resolve a pain point")
+    lock(pain_point)
+    check_transition(pain_point, PainPointStatus.RESOLVED)
     return _change_status(pain_point, to_status=PainPointStatus.RESOLVED, actor=actor, note=note)
 
 
 @transaction.atomic
 def pain_point_close(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    _require_it(actor, "close a pain point")
-    _lock(pain_point)
-    _check_transition(pain_point, PainPointStatus.CLOSED)
+    require_it(actor, "close a pain point")
+    lock(pain_point)
+    check_transition(pain_point, PainPointStatus.CLOSED)
     return _change_status(pain_point, to_status=PainPointStatus.CLOSED, actor=actor, note=note)
 
 
 @transaction.atomic
 def pain_point_decline(*, pain_point: PainPoint, actor, reason: str) -> PainPoint:
     """IT says no, and why: the submitter reads the reason on the page and in the inbox."""
-    _require_it(actor, "decline a pain point")
-    _lock(pain_point)
+    require_it(actor, "decline a pain point")
+    lock(pain_point)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the pain point is declined: the submitter will read it."})
-    _check_transition(pain_point, PainPointStatus.DECLINED)
+    check_transition(pain_point, PainPointStatus.DECLINED)
     return _change_status(
         pain_point, to_status=PainPointStatus.DECLINED, actor=actor, note=reason, decline_reason=reason
     )
@@ -354,14 +310,14 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
     """Merge a duplicate into `target`: its votes and watchers move over, and its submitter's
     voice becomes a vote on the target. The merged pain point becomes read-only and links there.
     """
-    _require_it(actor, "merge pain points")
+    require_it(actor, "merge pain points")
     if target is None:
         raise ValidationError({"target": "Choose the pain point to merge into."})
     if target.pk == pain_point.pk:
         raise ValidationError({"target": "A pain point cannot be merged into itself."})
     # Lock both rows in id order, so that two opposite merges cannot deadlock.
     for row in sorted((pain_point, target), key=lambda p: p.pk):
-        _lock(row)
+        lock(row)
     if target.status == PainPointStatus.MERGED:
         raise ValidationError({"target": "That pain point was itself merged; merge into the one it points to."})
     if target.status in FINAL_STATUSES:
@@ -370,7 +326,7 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
         raise ValidationError(
             {"target": "That pain point is confidential to another unit: the people following this one could not see it."}
         )
-    _check_transition(pain_point, PainPointStatus.MERGED)
+    check_transition(pain_point, PainPointStatus.MERGED)
 
     already_voting = set(target.votes.values_list("user_id", flat=True))
     already_watching = set(target.watches.values_list("user_id", flat=True))
@@ -415,7 +371,7 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
 @transaction.atomic
 def pain_point_vote(*, pain_point: PainPoint, user) -> Vote:
     """Say "me too" on an open pain point, once."""
-    _lock(pain_point)
+    lock(pain_point)
     if pain_point.status not in OPEN_STATUSES:
         label = PainPointStatus(pain_point.status).label.lower()
         raise ValidationError({"vote": f"This pain point is {label}: it takes no more votes."})
@@ -432,7 +388,7 @@ def pain_point_vote(*, pain_point: PainPoint, user) -> Vote:
 
 @transaction.atomic
 def pain_point_unvote(*, pain_point: PainPoint, user) -> None:
-    _lock(pain_point)
+    lock(pain_point)
     if pain_point.is_read_only:
         raise ValidationError({"vote": "This pain point was merged; your vote moved to the one it was merged into."})
     vote = Vote.objects.filter(pain_point=pain_point, user=user).first()
@@ -481,8 +437,8 @@ def evaluation_save(*, pain_point: PainPoint, actor, summary: str = "", plan: st
     """Write (or rewrite) IT's evaluation: the options, each with pros, cons, rough cost and
     risk, at most one of them recommended, and the plan. The options given replace the old ones.
     """
-    _require_it(actor, "evaluate a pain point")
-    _lock(pain_point)
+    require_it(actor, "evaluate a pain point")
+    lock(pain_point)
     if pain_point.status not in OPEN_STATUSES:
         label = PainPointStatus(pain_point.status).label.lower()
         raise ValidationError({"evaluation": f"This pain point is {label}: its evaluation can no longer change."})
@@ -528,62 +484,3 @@ def evaluation_save(*, pain_point: PainPoint, actor, summary: str = "", plan: st
         pain_point.plan_note = evaluation.plan
         pain_point.save()
     return evaluation
-
-
-# --- Listening sessions -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def listening_session_create(
-    *,
-    actor,
-    kind: str,
-    title: str,
-    held_on=None,
-    business_unit,
-    it_attendees=(),
-    business_attendees=(),
-    other_attendees: str = "",
-    notes: str = "",
-) -> ListeningSession:
-    """Record where IT listened. The recorder counts as an IT attendee."""
-    _require_it(actor, "record listening sessions")
-    held_on = timezone.localdate() if held_on is None else held_on
-    session = ListeningSession(
-        kind=kind,
-        title=title.strip(),
-        held_on=held_on,
-        business_unit=business_unit,
-        other_attendees=other_attendees.strip(),
-        notes=notes.strip(),
-        recorded_by=actor,
-    )
-    session.full_clean()
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "Record a session once it has taken place."})
-    session.save()
-    session.it_attendees.set({*it_attendees, actor} if actor is not None else set(it_attendees))
-    session.business_attendees.set(business_attendees)
-    return session
-
-
-@transaction.atomic
-def listening_session_update(*, session: ListeningSession, actor, **changes) -> ListeningSession:
-    _require_it(actor, "edit listening sessions")
-    it_attendees = changes.pop("it_attendees", None)
-    business_attendees = changes.pop("business_attendees", None)
-    allowed = {"kind", "title", "held_on", "business_unit", "other_attendees", "notes"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    for name, value in changes.items():
-        setattr(session, name, value)
-    session.full_clean()
-    if session.held_on > timezone.localdate():
-        raise ValidationError({"held_on": "Record a session once it has taken place."})
-    session.save()
-    if it_attendees is not None:
-        session.it_attendees.set(it_attendees)
-    if business_attendees is not None:
-        session.business_attendees.set(business_attendees)
-    return session

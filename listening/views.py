@@ -13,7 +13,7 @@ from partnership.forms import add_service_errors
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
-from . import selectors, services
+from . import permissions, selectors, services, sessions
 from .api.filters import ListeningSessionFilter, PainPointFilter, SlaState
 from .choices import TRANSITIONS, Category, PainPointStatus, SessionKind, Source
 from .forms import (
@@ -198,7 +198,7 @@ def pain_point_transition(request, pk, action):
     if action not in ACTIONS:
         raise PermissionDenied("Unknown action.")
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
-    if not services.can_change_status(request.user):
+    if not permissions.can_change_status(request.user):
         raise PermissionDenied("Only IT staff can change the status of a pain point.")
     _, form_class, _ = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
@@ -402,7 +402,7 @@ def session_create(request):
     form = ListeningSessionForm(request.POST or None, initial={"it_attendees": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.listening_session_create(actor=request.user, **form.cleaned_data)
+            session = sessions.listening_session_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

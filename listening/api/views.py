@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from partnership.api.base import PortalModelViewSet
 from partnership.roles import is_integration_client, is_it_staff
 
-from .. import services
+from .. import permissions, services, sessions
 from ..choices import Source
 from ..models import ListeningSession, PainPoint
 from ..selectors import evaluation_of, listening_session_annotate, pain_point_annotate, pain_point_prefetch_detail
@@ -67,7 +67,7 @@ class PainPointViewSet(PortalModelViewSet):
         return Response(PainPointSerializer(self.get_queryset().get(pk=pain_point.pk), context=self.get_serializer_context()).data)
 
     def _require_it(self):
-        if not services.can_change_status(self.request.user):
+        if not permissions.can_change_status(self.request.user):
             raise PermissionDenied(STATUS_DENIED)
 
     @extend_schema(request=PainPointSerializer, responses={201: PainPointSerializer})
@@ -219,7 +219,7 @@ class ListeningSessionViewSet(PortalModelViewSet):
         self._require_it()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = services.listening_session_create(actor=request.user, **serializer.validated_data)
+        session = sessions.listening_session_create(actor=request.user, **serializer.validated_data)
         return self._fresh(session, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -227,5 +227,5 @@ class ListeningSessionViewSet(PortalModelViewSet):
         session = self.get_object()
         serializer = self.get_serializer(session, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.listening_session_update(session=session, actor=request.user, **serializer.validated_data)
+        sessions.listening_session_update(session=session, actor=request.user, **serializer.validated_data)
         return self._fresh(session)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from initiatives import planning as initiative_planning
 from listening import services as listening_services
+from listening import sessions as listening_sessions
 from listening.choices import SessionKind
 from partnership.extramile import services as extramile_services
 from partnership.extramile.choices import ActionKind, SuggestionTrigger
@@ -83,7 +84,7 @@ def build_world() -> World:
     )
     listening_services.comment_add(pain_point=pain_point, author=alice, body=f"{SECRET} comment")
     ids["pain_point"] = pain_point.pk
-    session = listening_services.listening_session_create(
+    session = listening_sessions.listening_session_create(
         actor=ivan,
         kind=SessionKind.COFFEE_EVENT,
         title=f"{SECRET} coffee with Sales",
