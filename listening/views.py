@@ -51,9 +51,6 @@ ACTIONS = {
 }
 
 
-def _require_it(user, what="do this"):
-    if not is_it_staff(user):
-        raise PermissionDenied(f"Only IT staff can {what}.")
 
 
 
@@ -107,7 +104,7 @@ def pain_point_create(request):
     session = None
     session_id = request.GET.get("session") or request.POST.get("session")
     if session_id:
-        _require_it(request.user, "record pain points from a listening session")
+        permissions.require_it(request.user, "record pain points from a listening session")
         session = get_object_or_404(ListeningSession.objects.for_user(request.user), pk=session_id)
     if request.method == "POST":
         # The instance only lets the model's own checks see who submits; the service creates the row.
@@ -137,7 +134,7 @@ def pain_point_create(request):
 
 def pain_point_edit(request, pk):
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
-    _require_it(request.user, "edit a pain point")
+    permissions.require_it(request.user, "edit a pain point")
     if pain_point.is_read_only:
         messages.error(request, "A merged pain point is read-only.")
         return redirect(pain_point)
@@ -297,7 +294,7 @@ def pain_point_comment(request, pk):
 def evaluation_edit(request, pk):
     """IT writes the evaluation: options with pros, cons, rough cost and risk, and the plan."""
     pain_point = get_object_or_404(selectors.pain_point_detail(user=request.user), pk=pk)
-    _require_it(request.user, "evaluate a pain point")
+    permissions.require_it(request.user, "evaluate a pain point")
     evaluation = selectors.evaluation_of(pain_point)
     if request.method == "POST":
         form = EvaluationForm(request.POST)
@@ -370,7 +367,7 @@ def similar(request):
 
 def triage(request):
     """IT's queue: what is waiting for an answer, the most urgent acknowledgement first."""
-    _require_it(request.user, "triage pain points")
+    permissions.require_it(request.user, "triage pain points")
     page = Paginator(selectors.triage_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "listening/triage.html", {"page_obj": page, "sla_days": settings.LISTENING_ACK_SLA_DAYS})
 
@@ -398,7 +395,7 @@ def session_list(request):
 
 
 def session_create(request):
-    _require_it(request.user, "record listening sessions")
+    permissions.require_it(request.user, "record listening sessions")
     form = ListeningSessionForm(request.POST or None, initial={"it_attendees": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         try:
@@ -420,7 +417,7 @@ def session_detail(request, pk):
 
 def coverage(request):
     """For each business unit the last listening session, and who was not listened to lately."""
-    _require_it(request.user, "see the listening coverage")
+    permissions.require_it(request.user, "see the listening coverage")
     try:
         days = max(1, min(730, int(request.GET.get("days", settings.LISTENING_COVERAGE_DAYS))))
     except ValueError:

@@ -173,12 +173,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # The manual (docs/, built by `make docs` or the test run into var/site/manual/) is served at
 # /manual/ when it has been built; PORTAL_MANUAL_URL may point at a copy hosted elsewhere instead.
 MANUAL_ROOT = VAR_DIR / "site"
-if (MANUAL_ROOT / "manual" / "index.html").exists():
+_MANUAL_BUILT = (MANUAL_ROOT / "manual" / "index.html").exists()
+if _MANUAL_BUILT:
     WHITENOISE_ROOT = MANUAL_ROOT
     WHITENOISE_INDEX_FILE = True
-PORTAL_MANUAL_URL = env.str(
-    "PORTAL_MANUAL_URL", default="/manual/" if (MANUAL_ROOT / "manual" / "index.html").exists() else ""
-)
+PORTAL_MANUAL_URL = env.str("PORTAL_MANUAL_URL", default="/manual/" if _MANUAL_BUILT else "")
 
 # --- Production security, switched on by environment (docs/production.md) -------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
