@@ -2,8 +2,8 @@
 
 from django import forms
 
-from .choices import DeliveryChannel
 from .models import TokenScope
+from .notifications.choices import DeliveryChannel
 
 
 class ApiTokenForm(forms.Form):
