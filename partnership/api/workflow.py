@@ -1,8 +1,9 @@
 """One API action per workflow step, generated from the app's declaration.
 
 A viewset names its `workflow` (a `partnership.workflow.Workflow`), the request serializer of
-each step (`transition_serializers`, by step name; `transition_serializer` for the others) and
-how a step answers (`transition_response`). For every step people take, the mixin adds a
+each step (`transition_serializers`, by step name; `transition_serializer` for the others), what
+it answers for the schema (`transition_responses`, `transition_response_serializer`) and how a
+step answers (`transition_response`). For every step people take, the mixin adds a
 `POST <resource>/{id}/<step name>/` action that:
 
 1. looks the object up through `for_user()` (404 for what the caller may not see);
@@ -46,6 +47,7 @@ class WorkflowActionsMixin:
     transition_serializer = None  # the request body of a step with no serializer of its own
     transition_serializers: dict = {}
     transition_response_serializer = None  # what a step answers (for the schema)
+    transition_responses: dict = {}  # ... by step name, where a step answers otherwise
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -56,11 +58,8 @@ class WorkflowActionsMixin:
             if transition.attr in cls.__dict__:
                 continue
             request_serializer = cls.transition_serializers.get(transition.name, cls.transition_serializer)
-            setattr(
-                cls,
-                transition.attr,
-                _transition_action(transition, request_serializer, cls.transition_response_serializer),
-            )
+            response = cls.transition_responses.get(transition.name, cls.transition_response_serializer)
+            setattr(cls, transition.attr, _transition_action(transition, request_serializer, response))
 
     def transition_input(self, transition, serializer_class, request) -> dict:
         """The step's keyword arguments from the request body."""
