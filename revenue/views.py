@@ -129,7 +129,10 @@ def project_detail(request, pk):
 
 def _refused(request, project, **forms):
     project = selectors.project_detail_queryset(user=request.user).get(pk=project.pk)
-    messages.error(request, "Nothing was changed: see the message below.")
+    # The refusal itself, in the message too: the form of a step the stage no longer offers is
+    # not shown again (e.g. advancing past Support).
+    refusals = [str(e) for form in forms.values() for errors in form.errors.values() for e in errors]
+    messages.error(request, f"Nothing was changed: {' '.join(refusals) or 'see the message below.'}")
     return render(request, "revenue/project_detail.html", _detail_context(request, project, **forms), status=400)
 
 

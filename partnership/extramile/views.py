@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import ExtraMileAction
 from .permissions import can_answer_check_in, can_manage, require_it
+from .workflow import SUGGESTION
 
 PAGE_SIZE = 25
 
@@ -279,6 +280,8 @@ def _suggestion_page(request, suggestion, accept_form=None, dismiss_form=None, s
                 initial={"kind": suggestion.proposed_kind, "planned_on": timezone.localdate() + datetime.timedelta(days=14)}
             ),
             "dismiss_form": dismiss_form or SuggestionDismissForm(),
+            # The steps of partnership.extramile.workflow.SUGGESTION the user may take now.
+            "steps": [step.name for step in SUGGESTION.available(suggestion, request.user)],
         },
         status=status,
     )
@@ -296,9 +299,10 @@ def suggestion_accept(request, pk):
     form = SuggestionAcceptForm(request.POST)
     if form.is_valid():
         try:
-            action = services.suggestion_accept(suggestion=suggestion, actor=request.user, **form.cleaned_data)
+            action = SUGGESTION.run(suggestion, request.user, "accept", **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))  # also when the form is no longer shown
         else:
             messages.success(request, f"Accepted: “{action.title}” is planned for {action.performed_on:%Y-%m-%d}.")
             return redirect(action)
@@ -312,9 +316,10 @@ def suggestion_dismiss(request, pk):
     form = SuggestionDismissForm(request.POST)
     if form.is_valid():
         try:
-            services.suggestion_dismiss(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
+            SUGGESTION.run(suggestion, request.user, "dismiss", **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))  # also when the form is no longer shown
         else:
             messages.success(request, "Proposal dismissed.")
             return redirect("extramile:suggestion-list")
