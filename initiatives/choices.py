@@ -28,23 +28,7 @@ APPROVED_OR_LATER = (
 OPEN_STATUSES = (*UNDECIDED_STATUSES, InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS)
 FINAL_STATUSES = (InitiativeStatus.BENEFITS_REVIEWED, InitiativeStatus.REJECTED, InitiativeStatus.CANCELLED)
 
-# The workflow: from each status, the statuses an initiative may move to.
-TRANSITIONS = {
-    InitiativeStatus.IDEA: {InitiativeStatus.PROPOSED, InitiativeStatus.CANCELLED},
-    InitiativeStatus.PROPOSED: {
-        InitiativeStatus.EVALUATING,
-        InitiativeStatus.APPROVED,
-        InitiativeStatus.REJECTED,
-        InitiativeStatus.CANCELLED,
-    },
-    InitiativeStatus.EVALUATING: {InitiativeStatus.APPROVED, InitiativeStatus.REJECTED, InitiativeStatus.CANCELLED},
-    InitiativeStatus.APPROVED: {InitiativeStatus.IN_PROGRESS, InitiativeStatus.CANCELLED},
-    InitiativeStatus.IN_PROGRESS: {InitiativeStatus.DELIVERED, InitiativeStatus.CANCELLED},
-    InitiativeStatus.DELIVERED: {InitiativeStatus.BENEFITS_REVIEWED},
-    InitiativeStatus.BENEFITS_REVIEWED: set(),
-    InitiativeStatus.REJECTED: set(),
-    InitiativeStatus.CANCELLED: set(),
-}
+# The workflow (which status may follow which, who may move it) is declared in initiatives.workflow.
 
 STATUS_BADGES = {
     InitiativeStatus.IDEA: "text-bg-light",

@@ -38,9 +38,9 @@ from .choices import (
 )
 from .models import DecisionRecord, Initiative, InitiativeComment, RiskAcceptance
 from .payloads import initiative_payload
-from .permissions import can_accept_risk, can_decide, can_manage, can_review_benefits, is_sponsor, require
+from .permissions import can_accept_risk, can_manage, is_sponsor, require
 from .workflow import (
-    check_transition,
+    INITIATIVE,
     highest_risk_score,
     lock,
     missing_risk_acceptance,
@@ -274,9 +274,7 @@ def initiative_update(*, initiative: Initiative, actor, **changes) -> Initiative
 @transaction.atomic
 def initiative_propose(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """IT puts the initiative up for a decision: it needs a sponsor and a target date."""
-    require(can_manage(actor), "Only IT staff can propose initiatives.")
-    lock(initiative)
-    check_transition(initiative, InitiativeStatus.PROPOSED)
+    INITIATIVE.check(initiative, actor, "propose", lock=lock)
     errors = {}
     if initiative.sponsor_id is None:
         errors["sponsor"] = "Name a business sponsor before proposing: the sponsor confirms the business case."
@@ -294,9 +292,7 @@ def initiative_propose(*, initiative: Initiative, actor, note: str = "") -> Init
 @transaction.atomic
 def initiative_evaluate(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """IT starts the evaluation: costs, risks, the alternative, the schedule."""
-    require(can_manage(actor), "Only IT staff can evaluate initiatives.")
-    lock(initiative)
-    check_transition(initiative, InitiativeStatus.EVALUATING)
+    INITIATIVE.check(initiative, actor, "evaluate", lock=lock)
     return _change_status(initiative, to_status=InitiativeStatus.EVALUATING, actor=actor, note=note)
 
 
@@ -339,9 +335,7 @@ def initiative_accept_risk(*, initiative: Initiative, actor, statement: str) -> 
 def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """The CIO says "YES". A risk at or above the threshold needs an acceptance first. The
     linked pain points are planned through the listening app's service."""
-    require(can_decide(actor), "Only the CIO can approve initiatives.")
-    lock(initiative)
-    check_transition(initiative, InitiativeStatus.APPROVED)
+    INITIATIVE.check(initiative, actor, "approve", lock=lock)
     top = missing_risk_acceptance(initiative)
     if top is not None:
         raise ValidationError(
@@ -366,12 +360,8 @@ def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Init
 @transaction.atomic
 def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiative:
     """The CIO says no, and why: the sponsor and the owner read the reason."""
-    require(can_decide(actor), "Only the CIO can reject initiatives.")
-    lock(initiative)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the initiative is rejected: the sponsor and the owner will read it."})
-    check_transition(initiative, InitiativeStatus.REJECTED)
+    INITIATIVE.check(initiative, actor, "reject", lock=lock, reason=reason)
+    reason = reason.strip()
     return _change_status(
         initiative,
         to_status=InitiativeStatus.REJECTED,
@@ -385,9 +375,7 @@ def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiati
 @transaction.atomic
 def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initiative:
     """IT starts the work of an approved initiative; the start date defaults to today."""
-    require(can_manage(actor), "Only IT staff can start initiatives.")
-    lock(initiative)
-    check_transition(initiative, InitiativeStatus.IN_PROGRESS)
+    INITIATIVE.check(initiative, actor, "start", lock=lock)
     start = initiative.start_date or timezone.localdate()
     if initiative.target_date and initiative.target_date < start:
         raise ValidationError({"target_date": "The target date is before today's start: move the target date first."})
@@ -397,9 +385,7 @@ def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initia
 @transaction.atomic
 def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note: str = "") -> Initiative:
     """IT delivers an initiative in progress (on `delivered_on`, today by default)."""
-    require(can_manage(actor), "Only IT staff can deliver initiatives.")
-    lock(initiative)
-    check_transition(initiative, InitiativeStatus.DELIVERED)
+    INITIATIVE.check(initiative, actor, "deliver", lock=lock)
     delivered_on = delivered_on or timezone.localdate()
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
@@ -415,9 +401,7 @@ def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note
 def initiative_review_benefits(*, initiative: Initiative, actor, realised: list[dict], summary: str = "") -> Initiative:
     """After delivery: what each expected benefit became. `realised` is a list of
     {"benefit": <id>, "realised": "text", "realised_amount": Decimal or None}, one per expected benefit."""
-    require(can_review_benefits(actor, initiative), "Only IT staff or the sponsor can review the benefits.")
-    lock(initiative)
-    check_transition(initiative, InitiativeStatus.BENEFITS_REVIEWED)
+    INITIATIVE.check(initiative, actor, "review-benefits", lock=lock)
     benefits = {b.pk: b for b in initiative.benefits.all()}
     given = {}
     for row in realised or []:
@@ -454,12 +438,8 @@ def initiative_review_benefits(*, initiative: Initiative, actor, realised: list[
 @transaction.atomic
 def initiative_cancel(*, initiative: Initiative, actor, reason: str) -> Initiative:
     """IT stops an initiative before delivery; a reason is required."""
-    require(can_manage(actor), "Only IT staff can cancel initiatives.")
-    lock(initiative)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the initiative is cancelled: the sponsor and the owner will read it."})
-    check_transition(initiative, InitiativeStatus.CANCELLED)
+    INITIATIVE.check(initiative, actor, "cancel", lock=lock, reason=reason)
+    reason = reason.strip()
     return _change_status(
         initiative, to_status=InitiativeStatus.CANCELLED, actor=actor, note=reason, closing_reason=reason
     )

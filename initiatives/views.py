@@ -16,7 +16,7 @@ from partnership.score import Window
 
 from . import permissions, planning, selectors, services
 from .api.filters import InitiativeFilter
-from .choices import TRANSITIONS, InitiativeStatus, Origin
+from .choices import InitiativeStatus, Origin
 from .forms import (
     BenefitForm,
     BenefitsReviewForm,
@@ -31,6 +31,7 @@ from .forms import (
     RiskForm,
 )
 from .models import Benefit, Initiative, Milestone, Risk
+from .workflow import INITIATIVE
 
 PAGE_SIZE = 25
 HIDDEN_FILTERS = (
@@ -55,20 +56,10 @@ SORTS = {
     "title": ("title", "id"),
 }
 
-# Page actions: url name part -> (the status it leads to, the form, a button label, who may).
-ACTIONS = {
-    "propose": (InitiativeStatus.PROPOSED, NoteForm, "Propose for a decision", "it"),
-    "evaluate": (InitiativeStatus.EVALUATING, NoteForm, "Start the evaluation", "it"),
-    "approve": (InitiativeStatus.APPROVED, NoteForm, "Approve: say “YES”", "cio"),
-    "reject": (InitiativeStatus.REJECTED, ReasonForm, "Reject", "cio"),
-    "start": (InitiativeStatus.IN_PROGRESS, NoteForm, "Start the work", "it"),
-    "deliver": (InitiativeStatus.DELIVERED, DeliverForm, "Mark delivered", "it"),
-    "cancel": (InitiativeStatus.CANCELLED, ReasonForm, "Cancel the initiative", "it"),
-}
-
-
-def _may(user, who: str) -> bool:
-    return permissions.can_decide(user) if who == "cio" else permissions.can_manage(user)
+# The form of each workflow step on the page (the steps themselves: initiatives.workflow.INITIATIVE).
+# The benefits review has a page of its own (review_benefits), linked from the detail page.
+STEP_FORMS = {"reject": ReasonForm, "deliver": DeliverForm, "cancel": ReasonForm}
+OWN_PAGE_STEPS = ("review-benefits",)
 
 
 def _require_manage(user, what: str = "do this"):
@@ -188,11 +179,13 @@ def initiative_edit(request, pk):
 def _detail_context(request, initiative, bound=None):
     """Everything the detail page shows; `bound` = (action, form) re-shown with its errors."""
     user = request.user
+    available = INITIATIVE.available(initiative, user)
     actions = []
-    for name, (to_status, form_class, label, who) in ACTIONS.items():
-        if to_status in TRANSITIONS[initiative.status] and _may(user, who):
-            form = bound[1] if bound and bound[0] == name else form_class(prefix=name)
-            actions.append({"name": name, "label": label, "form": form})
+    for step in available:
+        if step.name in OWN_PAGE_STEPS:
+            continue
+        form = bound[1] if bound and bound[0] == step.name else STEP_FORMS.get(step.name, NoteForm)(prefix=step.name)
+        actions.append({"name": step.name, "label": step.label, "form": form})
     risks = list(initiative.risks.all())
     top = max((r.score for r in risks), default=None)
     threshold = settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD
@@ -220,7 +213,7 @@ def _detail_context(request, initiative, bound=None):
         "can_confirm": initiative.is_undecided and permissions.is_sponsor(user, initiative) and not initiative.business_case_confirmed,
         "is_sponsor": permissions.is_sponsor(user, initiative),
         "can_add_benefit": initiative.is_open and permissions.can_add_benefit(user, initiative),
-        "can_review_benefits": initiative.status == InitiativeStatus.DELIVERED and permissions.can_review_benefits(user, initiative),
+        "can_review_benefits": any(step.name == "review-benefits" for step in available),
         "comment_form": comment_form,
         "done_form": MilestoneDoneForm(),
         "show_audit": user.is_superuser or getattr(user, "is_cio", False),
@@ -245,36 +238,18 @@ def _rerender_detail(request, pk, action, form):
 @require_POST
 def initiative_transition(request, pk, action):
     """Move an initiative through the workflow; a refusal is shown on the action's form."""
-    if action not in ACTIONS:
+    if action not in INITIATIVE or action in OWN_PAGE_STEPS:
         raise PermissionDenied("Unknown action.")
     initiative = _visible(request.user, pk)
-    to_status, form_class, label, who = ACTIONS[action]
-    if not _may(request.user, who):
-        raise PermissionDenied("Only the CIO can decide on initiatives." if who == "cio" else "Only IT staff can do this.")
-    form = form_class(request.POST, prefix=action)
+    INITIATIVE.require(initiative, request.user, action)
+    form = STEP_FORMS.get(action, NoteForm)(request.POST, prefix=action)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if action == "propose":
-                services.initiative_propose(initiative=initiative, actor=request.user, note=data["note"])
-            elif action == "evaluate":
-                services.initiative_evaluate(initiative=initiative, actor=request.user, note=data["note"])
-            elif action == "approve":
-                services.initiative_approve(initiative=initiative, actor=request.user, note=data["note"])
-            elif action == "reject":
-                services.initiative_reject(initiative=initiative, actor=request.user, reason=data["reason"])
-            elif action == "start":
-                services.initiative_start(initiative=initiative, actor=request.user, note=data["note"])
-            elif action == "deliver":
-                services.initiative_deliver(
-                    initiative=initiative, actor=request.user, delivered_on=data["delivered_on"], note=data["note"]
-                )
-            elif action == "cancel":
-                services.initiative_cancel(initiative=initiative, actor=request.user, reason=data["reason"])
+            moved = INITIATIVE.run(initiative, request.user, action, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Done: {InitiativeStatus(to_status).label.lower()}.")
+            messages.success(request, f"Done: {moved.get_status_display().lower()}.")
             return redirect(initiative)
     return _rerender_detail(request, pk, action, form)
 
@@ -477,14 +452,13 @@ def benefit_delete(request, pk, benefit_pk):
 def review_benefits(request, pk):
     """After delivery, IT or the sponsor records what each expected benefit became."""
     initiative = _visible(request.user, pk)
-    if not permissions.can_review_benefits(request.user, initiative):
-        raise PermissionDenied("Only IT staff or the sponsor can review the benefits.")
+    INITIATIVE.require(initiative, request.user, "review-benefits")
     form = BenefitsReviewForm(request.POST or None, benefits=initiative.benefits.all())
     done = pages.submit(
         request,
         form,
-        lambda data: services.initiative_review_benefits(
-            initiative=initiative, actor=request.user, realised=form.realised_rows(), summary=data["summary"]
+        lambda data: INITIATIVE.run(
+            initiative, request.user, "review-benefits", realised=form.realised_rows(), summary=data["summary"]
         ),
         success="Benefits review recorded.",
         to=f"{initiative.get_absolute_url()}#benefits",

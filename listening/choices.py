@@ -24,17 +24,7 @@ OPEN_STATUSES = (
 # Statuses that never change again.
 FINAL_STATUSES = (PainPointStatus.CLOSED, PainPointStatus.DECLINED, PainPointStatus.MERGED)
 
-# The workflow: from each status, the statuses IT may move a pain point to.
-TRANSITIONS = {
-    PainPointStatus.NEW: {PainPointStatus.ACKNOWLEDGED, PainPointStatus.DECLINED, PainPointStatus.MERGED},
-    PainPointStatus.ACKNOWLEDGED: {PainPointStatus.ANALYSING, PainPointStatus.DECLINED, PainPointStatus.MERGED},
-    PainPointStatus.ANALYSING: {PainPointStatus.PLANNED, PainPointStatus.DECLINED, PainPointStatus.MERGED},
-    PainPointStatus.PLANNED: {PainPointStatus.RESOLVED, PainPointStatus.DECLINED, PainPointStatus.MERGED},
-    PainPointStatus.RESOLVED: {PainPointStatus.CLOSED},
-    PainPointStatus.CLOSED: set(),
-    PainPointStatus.DECLINED: set(),
-    PainPointStatus.MERGED: set(),
-}
+# The workflow (which status may follow which, who may move it) is declared in listening.workflow.
 
 STATUS_BADGES = {
     PainPointStatus.NEW: "text-bg-warning",

@@ -42,7 +42,7 @@ from .models import (
 )
 from .permissions import require_it
 from .sla import ack_due_date
-from .workflow import check_transition, lock
+from .workflow import PAIN_POINT, lock
 
 # The fields IT may change on an existing pain point (the status changes only by transitions).
 EDITABLE_FIELDS = (
@@ -198,9 +198,7 @@ def pain_point_update(*, pain_point: PainPoint, actor, **changes) -> PainPoint:
 
 @transaction.atomic
 def pain_point_acknowledge(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    require_it(actor, "acknowledge a pain point")
-    lock(pain_point)
-    check_transition(pain_point, PainPointStatus.ACKNOWLEDGED)
+    PAIN_POINT.check(pain_point, actor, "acknowledge", lock=lock)
     return _change_status(
         pain_point,
         to_status=PainPointStatus.ACKNOWLEDGED,
@@ -212,9 +210,7 @@ def pain_point_acknowledge(*, pain_point: PainPoint, actor, note: str = "") -> P
 
 @transaction.atomic
 def pain_point_start_analysis(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    require_it(actor, "start an analysis")
-    lock(pain_point)
-    check_transition(pain_point, PainPointStatus.ANALYSING)
+    PAIN_POINT.check(pain_point, actor, "start-analysis", lock=lock)
     return _change_status(pain_point, to_status=PainPointStatus.ANALYSING, actor=actor, note=note)
 
 
@@ -225,9 +221,7 @@ def _evaluation_of(pain_point: PainPoint) -> Evaluation | None:
 @transaction.atomic
 def pain_point_plan(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
     """IT commits to a plan. It needs an evaluation with a recommended option."""
-    require_it(actor, "plan a pain point")
-    lock(pain_point)
-    check_transition(pain_point, PainPointStatus.PLANNED)
+    PAIN_POINT.check(pain_point, actor, "plan", lock=lock)
     evaluation = _evaluation_of(pain_point)
     if evaluation is None:
         raise ValidationError({"evaluation": "Write an evaluation with a recommended option before planning."})
@@ -262,12 +256,7 @@ def pain_point_mark_planned(*, pain_point: PainPoint, actor, note: str = "") -> 
     while pain_point.status == PainPointStatus.MERGED and pain_point.merged_into_id not in seen:
         seen.add(pain_point.pk)
         pain_point = lock(PainPoint.objects.get(pk=pain_point.merged_into_id))
-    if pain_point.status not in (
-        PainPointStatus.NEW,
-        PainPointStatus.ACKNOWLEDGED,
-        PainPointStatus.ANALYSING,
-        PainPointStatus.DECLINED,
-    ):
+    if PAIN_POINT["mark-planned"].target(pain_point.status) is None:
         return pain_point
     plan_note = note.strip() or "An approved initiative answers this pain point."
     return _change_status(
@@ -277,29 +266,21 @@ def pain_point_mark_planned(*, pain_point: PainPoint, actor, note: str = "") -> 
 
 @transaction.atomic
 def pain_point_resolve(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    require_it(actor, "resolve a pain point")
-    lock(pain_point)
-    check_transition(pain_point, PainPointStatus.RESOLVED)
+    PAIN_POINT.check(pain_point, actor, "resolve", lock=lock)
     return _change_status(pain_point, to_status=PainPointStatus.RESOLVED, actor=actor, note=note)
 
 
 @transaction.atomic
 def pain_point_close(*, pain_point: PainPoint, actor, note: str = "") -> PainPoint:
-    require_it(actor, "close a pain point")
-    lock(pain_point)
-    check_transition(pain_point, PainPointStatus.CLOSED)
+    PAIN_POINT.check(pain_point, actor, "close", lock=lock)
     return _change_status(pain_point, to_status=PainPointStatus.CLOSED, actor=actor, note=note)
 
 
 @transaction.atomic
 def pain_point_decline(*, pain_point: PainPoint, actor, reason: str) -> PainPoint:
     """IT says no, and why: the submitter reads the reason on the page and in the inbox."""
-    require_it(actor, "decline a pain point")
-    lock(pain_point)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the pain point is declined: the submitter will read it."})
-    check_transition(pain_point, PainPointStatus.DECLINED)
+    PAIN_POINT.check(pain_point, actor, "decline", lock=lock, reason=reason)
+    reason = reason.strip()
     return _change_status(
         pain_point, to_status=PainPointStatus.DECLINED, actor=actor, note=reason, decline_reason=reason
     )
@@ -310,7 +291,7 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
     """Merge a duplicate into `target`: its votes and watchers move over, and its submitter's
     voice becomes a vote on the target. The merged pain point becomes read-only and links there.
     """
-    require_it(actor, "merge pain points")
+    PAIN_POINT.require(pain_point, actor, "merge")
     if target is None:
         raise ValidationError({"target": "Choose the pain point to merge into."})
     if target.pk == pain_point.pk:
@@ -326,7 +307,7 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
         raise ValidationError(
             {"target": "That pain point is confidential to another unit: the people following this one could not see it."}
         )
-    check_transition(pain_point, PainPointStatus.MERGED)
+    PAIN_POINT.check_status(pain_point, "merge")
 
     already_voting = set(target.votes.values_list("user_id", flat=True))
     already_watching = set(target.watches.values_list("user_id", flat=True))

@@ -16,7 +16,7 @@ from partnership.roles import is_it_staff
 
 from . import permissions, selectors, services, sessions
 from .api.filters import ListeningSessionFilter, PainPointFilter, SlaState
-from .choices import TRANSITIONS, Category, PainPointStatus, SessionKind, Source
+from .choices import Category, PainPointStatus, SessionKind, Source
 from .forms import (
     CommentForm,
     DeclineForm,
@@ -29,6 +29,7 @@ from .forms import (
     option_rows,
 )
 from .models import ListeningSession, PainPoint, yearly_cost
+from .workflow import PAIN_POINT
 
 PAGE_SIZE = 25
 
@@ -40,20 +41,8 @@ SORTS = {
     "due": ("ack_due_on", "created_at", "id"),
 }
 
-# Page actions: url name part -> (the status it leads to, the form, a button label).
-ACTIONS = {
-    "acknowledge": (PainPointStatus.ACKNOWLEDGED, NoteForm, "Acknowledge"),
-    "start-analysis": (PainPointStatus.ANALYSING, NoteForm, "Start analysis"),
-    "plan": (PainPointStatus.PLANNED, NoteForm, "Mark planned"),
-    "resolve": (PainPointStatus.RESOLVED, NoteForm, "Resolve"),
-    "close": (PainPointStatus.CLOSED, NoteForm, "Close"),
-    "decline": (PainPointStatus.DECLINED, DeclineForm, "Decline"),
-    "merge": (PainPointStatus.MERGED, MergeForm, "Merge"),
-}
-
-
-
-
+# The form of each workflow step on the page (the steps themselves: listening.workflow.PAIN_POINT).
+STEP_FORMS = {"decline": DeclineForm, "merge": MergeForm}
 
 
 # --- Pain points --------------------------------------------------------------------------------------
@@ -154,11 +143,9 @@ def _detail_context(request, pain_point, bound=None):
     user = request.user
     is_it = is_it_staff(user)
     actions = []
-    if is_it and not pain_point.is_read_only:
-        for name, (to_status, form_class, label) in ACTIONS.items():
-            if to_status in TRANSITIONS[pain_point.status]:
-                form = bound[1] if bound and bound[0] == name else form_class(prefix=name)
-                actions.append({"name": name, "label": label, "form": form})
+    for step in PAIN_POINT.available(pain_point, user):
+        form = bound[1] if bound and bound[0] == step.name else STEP_FORMS.get(step.name, NoteForm)(prefix=step.name)
+        actions.append({"name": step.name, "label": step.label, "form": form})
     merged_into_visible = (
         pain_point.merged_into_id is not None
         and PainPoint.objects.for_user(user).filter(pk=pain_point.merged_into_id).exists()
@@ -186,38 +173,24 @@ def pain_point_detail(request, pk):
 @require_POST
 def pain_point_transition(request, pk, action):
     """IT moves a pain point through the workflow; a refusal is shown on the action's form."""
-    if action not in ACTIONS:
+    if action not in PAIN_POINT or not PAIN_POINT[action].manual:
         raise PermissionDenied("Unknown action.")
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
-    if not permissions.can_change_status(request.user):
-        raise PermissionDenied("Only IT staff can change the status of a pain point.")
-    _, form_class, _ = ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
+    step = PAIN_POINT.require(pain_point, request.user, action)
+    form = STEP_FORMS.get(action, NoteForm)(request.POST, prefix=action)
     if form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         try:
-            if action == "acknowledge":
-                services.pain_point_acknowledge(pain_point=pain_point, actor=request.user, note=data["note"])
-            elif action == "start-analysis":
-                services.pain_point_start_analysis(pain_point=pain_point, actor=request.user, note=data["note"])
-            elif action == "plan":
-                services.pain_point_plan(pain_point=pain_point, actor=request.user, note=data["note"])
-            elif action == "resolve":
-                services.pain_point_resolve(pain_point=pain_point, actor=request.user, note=data["note"])
-            elif action == "close":
-                services.pain_point_close(pain_point=pain_point, actor=request.user, note=data["note"])
-            elif action == "decline":
-                services.pain_point_decline(pain_point=pain_point, actor=request.user, reason=data["reason"])
-            elif action == "merge":
+            if action == "merge":
                 target = PainPoint.objects.for_user(request.user).filter(pk=data["target"]).first()
                 if target is None:
                     raise ValidationError({"target": f"There is no pain point #{data['target']} you can see."})
-                services.pain_point_merge(pain_point=pain_point, target=target, actor=request.user, note=data["note"])
+                data["target"] = target
+            PAIN_POINT.run(pain_point, request.user, action, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            label = ACTIONS[action][2].lower()
-            messages.success(request, f"Done: {label}.")
+            messages.success(request, f"Done: {step.label.lower()}.")
             return redirect(pain_point)
     fresh = get_object_or_404(selectors.pain_point_detail(user=request.user), pk=pk)
     context = _detail_context(request, fresh, bound=(action, form))

@@ -297,3 +297,23 @@ def portfolio_totals(*, user, today: datetime.date | None = None) -> dict:
         "variance": realised - expected,
         "next_month": add_months(today, 1),
     }
+
+
+def eligible_acceptors(project: RevenueProject):
+    """The people whose business acceptance counts, for the acceptance form."""
+    from django.contrib.auth import get_user_model
+
+    from partnership.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=project.business_partners.values("pk"))
+            | Q(
+                business_unit__in=project.business_units.values("pk"),
+                groups__name=Role.BUSINESS_MANAGER.value,
+            )
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

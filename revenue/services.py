@@ -1,27 +1,27 @@
 """Writes of the revenue app: atomic functions named <entity>_<action>(*, ...).
 
-Every refusal raises a ValidationError naming the field and changes nothing. Who may call
-what (IT staff manage projects and revenue; business managers accept) is checked by the
-views with `can_manage()` / `can_accept()`, so pages and API answer 403 the same way.
+Every refusal raises a ValidationError naming the field and changes nothing. Who may move a
+project is declared with its workflow (revenue/workflow.py, predicates in revenue/permissions.py)
+and guarded here, so pages, API and any other caller answer the same way.
 """
 
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.integrations.events import absolute_url, emit
 from partnership.notifications.services import notify
-from partnership.roles import Role, is_business_manager, is_it_staff
+from partnership.roles import is_it_staff
 
-from .choices import Stage, next_stage
+from .choices import Stage
 from .figures import CENT, add_months, month_start
 from .models import RevenueEntry, RevenueProject, RevenueStageChange
+from .permissions import is_eligible_acceptor
+from .workflow import REVENUE_PROJECT
 
 MONEY_FIELDS = {
     "investment": "investment",
@@ -39,51 +39,6 @@ PROJECT_FIELDS = (
     "expected_yearly_revenue",
     "revenue_expected_from",
 )
-
-
-# --- Who may do what ----------------------------------------------------------------------------
-
-
-def can_manage(user) -> bool:
-    """Create and edit projects, move them between stages, record revenue: IT staff and the CIO."""
-    return is_it_staff(user)
-
-
-def is_eligible_acceptor(project: RevenueProject, user) -> bool:
-    """The business acceptance comes from a business partner of the project or a business
-    manager of one of its units."""
-    if user is None or not user.pk:
-        return False
-    if project.business_partners.filter(pk=user.pk).exists():
-        return True
-    return (
-        is_business_manager(user)
-        and user.business_unit_id is not None
-        and project.business_units.filter(pk=user.business_unit_id).exists()
-    )
-
-
-def eligible_acceptors(project: RevenueProject):
-    """The people whose acceptance counts, for the acceptance form."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(pk__in=project.business_partners.values("pk"))
-            | Q(
-                business_unit__in=project.business_units.values("pk"),
-                groups__name=Role.BUSINESS_MANAGER.value,
-            )
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-
-
-def can_accept(user, project: RevenueProject) -> bool:
-    """IT records an acceptance given by the business; an eligible business manager records their own."""
-    if project.stage != Stage.ACCEPTANCE or project.is_accepted:
-        return False
-    return can_manage(user) or is_eligible_acceptor(project, user)
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -291,16 +246,10 @@ def revenue_project_advance(
 ) -> RevenueProject:
     """Move a project to its next stage. No stage is skipped, and execute needs the business
     acceptance first."""
+    REVENUE_PROJECT.require(project, actor, "advance")
     project = RevenueProject.objects.select_for_update().get(pk=project.pk)
     on = on or _today()
-    following = next_stage(project.stage)
-    if following is None:
-        message = (
-            "An abandoned project moves no further."
-            if project.stage == Stage.ABANDONED
-            else "Support is the last stage; abandon the project to stop it."
-        )
-        raise ValidationError({"stage": message})
+    following = REVENUE_PROJECT.check_status(project, "advance")
     if to_stage and to_stage != following:
         if to_stage not in Stage.values:
             raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
@@ -393,10 +342,10 @@ def revenue_project_abandon(
     *, project: RevenueProject, reason: str, actor, on: datetime.date | None = None
 ) -> RevenueProject:
     """Stop a project, from any stage, with a reason."""
+    REVENUE_PROJECT.require(project, actor, "abandon")
     project = RevenueProject.objects.select_for_update().get(pk=project.pk)
     on = on or _today()
-    if project.stage == Stage.ABANDONED:
-        raise ValidationError({"stage": "The project is already abandoned."})
+    REVENUE_PROJECT.check_status(project, "abandon")
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Say why the project is abandoned."

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from partnership import pages
 from partnership.pages import add_service_errors
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .choices import Stage
 from .figures import add_months
 from .forms import (
@@ -28,13 +28,14 @@ from .forms import (
     RevenueProjectForm,
 )
 from .models import RevenueEntry, RevenueProject
+from .workflow import REVENUE_PROJECT
 
 PAGE_SIZE = 25
 
 
 def _require_manager(user):
-    if not services.can_manage(user):
-        raise PermissionDenied("Only IT staff and the CIO manage revenue projects and record revenue.")
+    if not permissions.can_manage(user):
+        raise PermissionDenied(permissions.MANAGE_MESSAGE)
 
 
 
@@ -66,7 +67,7 @@ def index(request):
         "is_filtered": any(values.values()),
         "abandoned_count": abandoned,
         "totals": selectors.portfolio_totals(user=request.user),
-        "can_manage": services.can_manage(request.user),
+        "can_manage": permissions.can_manage(request.user),
         **_commitment_context(request.user),
     }
     return render(request, "revenue/index.html", context)
@@ -87,17 +88,17 @@ def project_list(request):
     return render(
         request,
         "revenue/project_list.html",
-        {"page_obj": page, "filters": filters, "can_manage": services.can_manage(request.user)},
+        {"page_obj": page, "filters": filters, "can_manage": permissions.can_manage(request.user)},
     )
 
 
 def _detail_context(request, project, **forms):
     user = request.user
     figures = selectors.project_figures(project)
-    acceptors = services.eligible_acceptors(project)
-    if not services.can_manage(user):
+    acceptors = selectors.eligible_acceptors(project)
+    if not permissions.can_manage(user):
         acceptors = acceptors.filter(pk=user.pk)
-    can_manage = services.can_manage(user)
+    can_manage = permissions.can_manage(user)
     today = timezone.localdate()
     context = {
         "project": project,
@@ -107,7 +108,9 @@ def _detail_context(request, project, **forms):
         "entries": project.entries.select_related("recorded_by"),
         "stage_changes": project.stage_changes.all(),
         "can_manage": can_manage,
-        "can_accept": services.can_accept(user, project),
+        "can_accept": permissions.can_accept(user, project),
+        # The stage steps the user may take now (revenue.workflow.REVENUE_PROJECT).
+        "steps": [step.name for step in REVENUE_PROJECT.available(project, user)],
         "advance_form": forms.get("advance_form") or AdvanceForm(initial={"on": today}),
         "accept_form": forms.get("accept_form")
         or AcceptForm(acceptors=acceptors, initial={"on": today, "accepted_by": user.pk}),
@@ -127,7 +130,10 @@ def project_detail(request, pk):
 
 def _refused(request, project, **forms):
     project = selectors.project_detail_queryset(user=request.user).get(pk=project.pk)
-    messages.error(request, "Nothing was changed: see the message below.")
+    # The refusal itself, in the message too: the form of a step the stage no longer offers is
+    # not shown again (e.g. advancing past Support).
+    refusals = [str(e) for form in forms.values() for errors in form.errors.values() for e in errors]
+    messages.error(request, f"Nothing was changed: {' '.join(refusals) or 'see the message below.'}")
     return render(request, "revenue/project_detail.html", _detail_context(request, project, **forms), status=400)
 
 
@@ -163,16 +169,12 @@ def project_edit(request, pk):
 @require_POST
 def project_advance(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
-    _require_manager(request.user)
+    REVENUE_PROJECT.require(project, request.user, "advance")
     form = AdvanceForm(request.POST)
     if form.is_valid():
         try:
-            project = services.revenue_project_advance(
-                project=project,
-                actor=request.user,
-                to_stage=request.POST.get("to_stage") or None,
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
+            project = REVENUE_PROJECT.run(
+                project, request.user, "advance", to_stage=request.POST.get("to_stage") or None, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -185,10 +187,10 @@ def project_advance(request, pk):
 @require_POST
 def project_accept(request, pk):
     project = get_object_or_404(selectors.project_detail_queryset(user=request.user), pk=pk)
-    if not (services.can_manage(request.user) or services.is_eligible_acceptor(project, request.user)):
-        raise PermissionDenied("Only a business partner or a business manager of the project's units accepts it.")
-    acceptors = services.eligible_acceptors(project)
-    if not services.can_manage(request.user):
+    if not permissions.may_record_acceptance(request.user, project):
+        raise PermissionDenied(permissions.ACCEPT_MESSAGE)
+    acceptors = selectors.eligible_acceptors(project)
+    if not permissions.can_manage(request.user):
         acceptors = acceptors.filter(pk=request.user.pk)
     form = AcceptForm(request.POST, acceptors=acceptors)
     if form.is_valid():
@@ -211,13 +213,11 @@ def project_accept(request, pk):
 @require_POST
 def project_abandon(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
-    _require_manager(request.user)
+    REVENUE_PROJECT.require(project, request.user, "abandon")
     form = AbandonForm(request.POST)
     if form.is_valid():
         try:
-            project = services.revenue_project_abandon(
-                project=project, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"], actor=request.user
-            )
+            project = REVENUE_PROJECT.run(project, request.user, "abandon", **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -291,7 +291,7 @@ def entry_list(request):
             "page_obj": page,
             "filters": filters,
             "export_query": request.GET.urlencode(),
-            "can_manage": services.can_manage(request.user),
+            "can_manage": permissions.can_manage(request.user),
         },
     )
 

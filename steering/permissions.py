@@ -5,6 +5,8 @@ Visibility is the models' `for_user()`; these predicates decide actions on what 
 
 from partnership.roles import is_it_staff
 
+MANAGE_MESSAGE = "Only the committee's chair and IT staff can do this."
+
 
 def can_create_committee(user) -> bool:
     return is_it_staff(user)

@@ -29,6 +29,7 @@ from .models import (
     Position,
     Registration,
 )
+from .workflow import ACTION_ITEM, DECISION
 
 COMMITTEE_FIELDS = ("name", "scope", "purpose", "cadence", "is_active")
 MEETING_FIELDS = ("title", "starts_at", "place", "link", "minutes")
@@ -218,8 +219,7 @@ def action_item_update(*, item: ActionItem, actor, **fields) -> ActionItem:
 
 @transaction.atomic
 def action_item_complete(*, item: ActionItem, actor) -> ActionItem:
-    if item.done_at is not None:
-        raise ValidationError({"done_at": "This action item is already done."})
+    ACTION_ITEM.check(item, actor, "done")
     item.done_at = timezone.now()
     item.save()
     return item
@@ -227,8 +227,7 @@ def action_item_complete(*, item: ActionItem, actor) -> ActionItem:
 
 @transaction.atomic
 def action_item_reopen(*, item: ActionItem, actor) -> ActionItem:
-    if item.done_at is None:
-        raise ValidationError({"done_at": "This action item is still open."})
+    ACTION_ITEM.check(item, actor, "reopen")
     item.done_at = None
     item.save()
     return item
@@ -309,9 +308,9 @@ def position_record(*, decision: Decision, stance: str, comment: str = "", actor
 @transaction.atomic
 def decision_close(*, decision: Decision, outcome: str = "", review_date=None, actor) -> Decision:
     """Close the decision with its outcome; positions are frozen from now on."""
+    DECISION.require(decision, actor, "close")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if not decision.is_open:
-        raise ValidationError({"status": "This decision is already closed."})
+    DECISION.check_status(decision, "close")
     if outcome:
         decision.outcome = outcome
     if review_date is not None:

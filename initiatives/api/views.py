@@ -8,10 +8,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
+from partnership.api.workflow import WorkflowActionsMixin
 
 from .. import permissions, planning, services
 from ..models import Initiative, Milestone, Risk
 from ..selectors import initiative_annotate, initiative_prefetch_detail, visible_pain_points
+from ..workflow import INITIATIVE
 from .filters import InitiativeFilter, MilestoneFilter, RiskFilter
 from .serializers import (
     AcceptRiskSerializer,
@@ -43,7 +45,7 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-class InitiativeViewSet(PortalModelViewSet):
+class InitiativeViewSet(WorkflowActionsMixin, PortalModelViewSet):
     """Initiatives IT proposes or says "YES" to. IT staff create, edit, propose, evaluate, start,
     deliver and cancel; the CIO approves, rejects and accepts risk; the sponsor confirms the
     business case, may accept risk and review benefits. Refusals answer 400 with the field."""
@@ -55,6 +57,16 @@ class InitiativeViewSet(PortalModelViewSet):
     ordering_fields = ["created_at", "updated_at", "target_date", "proposed_at", "decided_at", "one_off_cost", "top_risk"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # One action per step of initiatives.workflow.INITIATIVE.
+    workflow = INITIATIVE
+    transition_serializer = NoteSerializer
+    transition_serializers = {
+        "reject": ReasonSerializer,
+        "cancel": ReasonSerializer,
+        "deliver": DeliverSerializer,
+        "review-benefits": ReviewBenefitsSerializer,
+    }
+    transition_response_serializer = InitiativeDetailSerializer
 
     def get_queryset(self):
         queryset = initiative_annotate(super().get_queryset())
@@ -93,21 +105,8 @@ class InitiativeViewSet(PortalModelViewSet):
 
     # --- The workflow ---------------------------------------------------------------------
 
-    @extend_schema(request=NoteSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def propose(self, request, pk=None):
-        """idea -> proposed. Needs a sponsor and a target date (400 on `sponsor` / `target_date`)."""
-        _require(permissions.can_manage(request.user), "Only IT staff can propose initiatives.")
-        note = _valid(NoteSerializer, request)["note"]
-        return self._fresh(services.initiative_propose(initiative=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=NoteSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def evaluate(self, request, pk=None):
-        """proposed -> evaluating (IT staff)."""
-        _require(permissions.can_manage(request.user), "Only IT staff can evaluate initiatives.")
-        note = _valid(NoteSerializer, request)["note"]
-        return self._fresh(services.initiative_evaluate(initiative=self.get_object(), actor=request.user, note=note))
+    def transition_response(self, initiative, result, transition):
+        return self._fresh(initiative)
 
     @extend_schema(request=AcceptRiskSerializer, responses={201: RiskAcceptanceSerializer})
     @action(detail=True, methods=["post"], url_path="accept-risk")
@@ -120,59 +119,6 @@ class InitiativeViewSet(PortalModelViewSet):
         statement = _valid(AcceptRiskSerializer, request)["statement"]
         acceptance = services.initiative_accept_risk(initiative=initiative, actor=request.user, statement=statement)
         return Response(RiskAcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=NoteSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """The CIO approves (from proposed or evaluating). A risk at or above the threshold needs a
-        risk acceptance first (400 on `risk_acceptance`). Linked pain points become planned."""
-        _require(permissions.can_decide(request.user), "Only the CIO can approve initiatives.")
-        note = _valid(NoteSerializer, request)["note"]
-        return self._fresh(services.initiative_approve(initiative=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=ReasonSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        """The CIO rejects; a reason is required."""
-        _require(permissions.can_decide(request.user), "Only the CIO can reject initiatives.")
-        reason = _valid(ReasonSerializer, request)["reason"]
-        return self._fresh(services.initiative_reject(initiative=self.get_object(), actor=request.user, reason=reason))
-
-    @extend_schema(request=NoteSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        """approved -> in progress (IT staff); the start date defaults to today."""
-        _require(permissions.can_manage(request.user), "Only IT staff can start initiatives.")
-        note = _valid(NoteSerializer, request)["note"]
-        return self._fresh(services.initiative_start(initiative=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=DeliverSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, pk=None):
-        """in progress -> delivered (IT staff); refused before approval."""
-        _require(permissions.can_manage(request.user), "Only IT staff can deliver initiatives.")
-        data = _valid(DeliverSerializer, request)
-        return self._fresh(services.initiative_deliver(initiative=self.get_object(), actor=request.user, **data))
-
-    @extend_schema(request=ReviewBenefitsSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="review-benefits")
-    def review_benefits(self, request, pk=None):
-        """delivered -> benefits reviewed (IT staff or the sponsor): what each expected benefit became."""
-        initiative = self.get_object()
-        _require(permissions.can_review_benefits(request.user, initiative), "Only IT staff or the sponsor can review the benefits.")
-        data = _valid(ReviewBenefitsSerializer, request)
-        services.initiative_review_benefits(
-            initiative=initiative, actor=request.user, realised=data["realised"], summary=data["summary"]
-        )
-        return self._fresh(initiative)
-
-    @extend_schema(request=ReasonSerializer, responses=InitiativeDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        """IT stops an initiative before delivery; a reason is required."""
-        _require(permissions.can_manage(request.user), "Only IT staff can cancel initiatives.")
-        reason = _valid(ReasonSerializer, request)["reason"]
-        return self._fresh(services.initiative_cancel(initiative=self.get_object(), actor=request.user, reason=reason))
 
     # --- The sponsor, comments, benefits -----------------------------------------------------
 

@@ -8,12 +8,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
+from partnership.api.workflow import WorkflowActionsMixin
 from partnership.roles import is_integration_client, is_it_staff
 
-from .. import permissions, services, sessions
+from .. import services, sessions
 from ..choices import Source
 from ..models import ListeningSession, PainPoint
 from ..selectors import evaluation_of, listening_session_annotate, pain_point_annotate, pain_point_prefetch_detail
+from ..workflow import PAIN_POINT
 from .filters import ListeningSessionFilter, PainPointFilter
 from .serializers import (
     EvaluationSerializer,
@@ -26,7 +28,6 @@ from .serializers import (
     PainPointSerializer,
 )
 
-STATUS_DENIED = "Only IT staff can change the status of a pain point."
 API_RELATED = ("business_unit", "submitted_by")  # merged_into is shown as its id only
 LIST_COLUMNS = (
     *(f.name for f in PainPoint._meta.concrete_fields),
@@ -37,9 +38,15 @@ LIST_COLUMNS = (
 )
 
 
-class PainPointViewSet(PortalModelViewSet):
+class PainPointViewSet(WorkflowActionsMixin, PortalModelViewSet):
     """Pain points raised by the business. Business managers create, vote and read; IT staff
-    also edit and move them through the workflow with the actions below."""
+    also edit and move them through the workflow: one action per step of
+    listening.workflow.PAIN_POINT (acknowledge, start-analysis, plan, resolve, close, decline, merge)."""
+
+    workflow = PAIN_POINT
+    transition_serializer = PainPointNoteSerializer
+    transition_serializers = {"decline": PainPointDeclineSerializer, "merge": PainPointMergeSerializer}
+    transition_response_serializer = PainPointSerializer
 
     queryset = PainPoint.objects.all()
     serializer_class = PainPointSerializer
@@ -66,9 +73,8 @@ class PainPointViewSet(PortalModelViewSet):
     def _fresh(self, pain_point):
         return Response(PainPointSerializer(self.get_queryset().get(pk=pain_point.pk), context=self.get_serializer_context()).data)
 
-    def _require_it(self):
-        if not permissions.can_change_status(self.request.user):
-            raise PermissionDenied(STATUS_DENIED)
+    def transition_response(self, pain_point, result, transition):
+        return self._fresh(pain_point)
 
     @extend_schema(request=PainPointSerializer, responses={201: PainPointSerializer})
     def create(self, request, *args, **kwargs):
@@ -89,62 +95,6 @@ class PainPointViewSet(PortalModelViewSet):
         serializer = self.get_serializer(pain_point, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.pain_point_update(pain_point=pain_point, actor=request.user, **serializer.validated_data)
-        return self._fresh(pain_point)
-
-    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        self._require_it()
-        note = _valid(PainPointNoteSerializer, request)["note"]
-        return self._fresh(services.pain_point_acknowledge(pain_point=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"], url_path="start-analysis")
-    def start_analysis(self, request, pk=None):
-        self._require_it()
-        note = _valid(PainPointNoteSerializer, request)["note"]
-        return self._fresh(
-            services.pain_point_start_analysis(pain_point=self.get_object(), actor=request.user, note=note)
-        )
-
-    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"])
-    def plan(self, request, pk=None):
-        """Needs an evaluation with a recommended option (400 on `evaluation` otherwise)."""
-        self._require_it()
-        note = _valid(PainPointNoteSerializer, request)["note"]
-        return self._fresh(services.pain_point_plan(pain_point=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        self._require_it()
-        note = _valid(PainPointNoteSerializer, request)["note"]
-        return self._fresh(services.pain_point_resolve(pain_point=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=PainPointNoteSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        self._require_it()
-        note = _valid(PainPointNoteSerializer, request)["note"]
-        return self._fresh(services.pain_point_close(pain_point=self.get_object(), actor=request.user, note=note))
-
-    @extend_schema(request=PainPointDeclineSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        """A reason is required; the submitter reads it."""
-        self._require_it()
-        reason = _valid(PainPointDeclineSerializer, request)["reason"]
-        return self._fresh(services.pain_point_decline(pain_point=self.get_object(), actor=request.user, reason=reason))
-
-    @extend_schema(request=PainPointMergeSerializer, responses=PainPointSerializer)
-    @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
-        """Merge into `target`: votes and watchers move there; this one becomes read-only."""
-        self._require_it()
-        pain_point = self.get_object()
-        data = _valid(PainPointMergeSerializer, request, context=self.get_serializer_context())
-        services.pain_point_merge(pain_point=pain_point, target=data["target"], actor=request.user, note=data["note"])
         return self._fresh(pain_point)
 
     @extend_schema(request=None, responses=PainPointSerializer)

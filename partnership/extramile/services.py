@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,11 +28,8 @@ from .choices import (
     SuggestionStatus,
 )
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
-
-
-def _require_it(actor, what: str) -> None:
-    if not is_it_staff(actor):
-        raise PermissionDenied(f"Only IT staff can {what}.")
+from .permissions import can_answer_check_in, require_it
+from .workflow import EXTRA_MILE_ACTION, SUGGESTION
 
 
 def _rating(value, field: str = "rating") -> int:
@@ -108,7 +105,7 @@ def extra_mile_action_create(
     status: str = ActionStatus.DONE,
 ) -> ExtraMileAction:
     """Log an action IT took beyond the request. A done one asks its recipients to rate it."""
-    _require_it(actor, "log extra-mile actions")
+    require_it(actor, "log extra-mile actions")
     performed_by = performed_by or actor
     if not is_it_staff(performed_by):
         raise ValidationError({"performed_by": "Extra-mile actions are performed by IT staff."})
@@ -144,10 +141,9 @@ def extra_mile_action_complete(
     *, action: ExtraMileAction, actor, performed_on=None, effort_hours=None, evidence_url=None, recipients=None
 ) -> ExtraMileAction:
     """Mark a planned action done (e.g. the FAQ is written); its recipients are asked to rate it."""
-    _require_it(actor, "complete extra-mile actions")
+    EXTRA_MILE_ACTION.require(action, actor, "complete")
     action = ExtraMileAction.objects.select_for_update().get(pk=action.pk)
-    if action.status != ActionStatus.PLANNED:
-        raise ValidationError({"status": "This action is already done."})
+    EXTRA_MILE_ACTION.check_status(action, "complete")
     performed_on = performed_on or timezone.localdate()
     if performed_on > timezone.localdate():
         raise ValidationError({"performed_on": "A done action cannot be dated in the future."})
@@ -200,7 +196,7 @@ def maintenance_window_create(
     *, actor, system: str, starts_at, ends_at, business_units=(), key_users=(), description: str = ""
 ) -> MaintenanceWindow:
     """Record planned downtime; its key users get a check-in once it has ended."""
-    _require_it(actor, "record maintenance windows")
+    require_it(actor, "record maintenance windows")
     key_users = list(dict.fromkeys(key_users))
     business_units = list(dict.fromkeys(business_units))
     window = MaintenanceWindow(
@@ -274,7 +270,7 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
     from listening.choices import Category, Source
 
     check_in = CheckIn.objects.select_for_update(of=("self",)).select_related("window", "key_user").get(pk=check_in.pk)
-    if actor.pk != check_in.key_user_id and not is_it_staff(actor):
+    if not can_answer_check_in(actor, check_in):
         raise ValidationError(
             {"answered_by": f"This check-in is {check_in.key_user}'s: only they, or IT on their behalf, can answer it."}
         )
@@ -388,10 +384,9 @@ def suggestion_accept(
     from listening.choices import Category
     from listening.models import PainPoint
 
-    _require_it(actor, "accept proposals")
+    SUGGESTION.require(suggestion, actor, "accept")
     suggestion = ProblemSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if suggestion.status != SuggestionStatus.OPEN:
-        raise ValidationError({"status": f"This proposal was already {suggestion.get_status_display().lower()}."})
+    SUGGESTION.check_status(suggestion, "accept")
     kind = kind or suggestion.proposed_kind
     if kind not in PROPOSAL_KINDS:
         raise ValidationError({"kind": "Choose a manual or FAQ, or a training."})
@@ -423,10 +418,9 @@ def suggestion_accept(
 
 @transaction.atomic
 def suggestion_dismiss(*, suggestion: ProblemSuggestion, actor, reason: str = "") -> ProblemSuggestion:
-    _require_it(actor, "dismiss proposals")
+    SUGGESTION.require(suggestion, actor, "dismiss")
     suggestion = ProblemSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if suggestion.status != SuggestionStatus.OPEN:
-        raise ValidationError({"status": f"This proposal was already {suggestion.get_status_display().lower()}."})
+    SUGGESTION.check_status(suggestion, "dismiss")
     suggestion.status = SuggestionStatus.DISMISSED
     suggestion.decided_by = actor
     suggestion.decided_at = timezone.now()

@@ -10,7 +10,7 @@ import datetime
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from .. import pages
 from ..models import BusinessUnit
 from ..pages import add_service_errors
-from ..roles import is_it_staff
 from . import selectors, services
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionStatus
 from .forms import (
@@ -35,6 +34,8 @@ from .forms import (
     SurveyForm,
 )
 from .models import ExtraMileAction
+from .permissions import can_answer_check_in, can_manage, require_it
+from .workflow import SUGGESTION
 
 PAGE_SIZE = 25
 
@@ -44,11 +45,6 @@ PREFILL_PARAMETERS = {
     "initiative": "initiatives.initiative",
     "revenue_project": "revenue.revenueproject",
 }
-
-
-def _require_it(user, what: str) -> None:
-    if not is_it_staff(user):
-        raise PermissionDenied(f"Only IT staff can {what}.")
 
 
 def _page(request, queryset):
@@ -61,7 +57,7 @@ def _units():
 
 def index(request):
     """IT starts on the ledger, the business on what IT did for it."""
-    return redirect("extramile:action-list" if is_it_staff(request.user) else "extramile:for-us")
+    return redirect("extramile:action-list" if can_manage(request.user) else "extramile:for-us")
 
 
 # --- The ledger ----------------------------------------------------------------------------------
@@ -83,7 +79,7 @@ def _action_list_page(request, *, title: str, mine: bool = False, template="extr
             "kinds": ActionKind.choices,
             "statuses": ActionStatus.choices,
             "units": _units(),
-            "is_it": is_it_staff(request.user),
+            "is_it": can_manage(request.user),
         },
     )
 
@@ -93,7 +89,7 @@ def action_list(request):
 
 
 def my_actions(request):
-    _require_it(request.user, "log extra-mile actions")
+    require_it(request.user, "log extra-mile actions")
     return _action_list_page(request, title="My extra-mile actions", mine=True)
 
 
@@ -127,7 +123,7 @@ def _prefill_subject(request):
 
 def action_create(request):
     """Log an action in under a minute: kind, title and unit; the rest is optional."""
-    _require_it(request.user, "log extra-mile actions")
+    require_it(request.user, "log extra-mile actions")
     subject = _prefill_subject(request) if request.method == "GET" else None
     if request.method == "POST":
         form = ActionForm(request.POST)
@@ -165,7 +161,7 @@ def action_create(request):
             if getattr(subject, "business_unit_id", None):
                 initial["business_unit"] = subject.business_unit_id
             submitter = getattr(subject, "submitted_by", None)
-            if submitter is not None and not is_it_staff(submitter):
+            if submitter is not None and not can_manage(submitter):
                 initial["recipients"] = [submitter.pk]
         form = ActionForm(initial=initial)
         status = 200
@@ -208,7 +204,7 @@ def action_detail(request, pk):
             "complete_form": CompleteForm(
                 initial={"performed_on": timezone.localdate(), "effort_hours": action.effort_hours, "evidence_url": action.evidence_url}
             ),
-            "is_it": is_it_staff(request.user),
+            "is_it": can_manage(request.user),
         },
     )
 
@@ -237,7 +233,7 @@ def action_rate(request, pk):
 @require_POST
 def action_complete(request, pk):
     action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)  # 404 before 403
-    _require_it(request.user, "complete extra-mile actions")
+    require_it(request.user, "complete extra-mile actions")
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
@@ -256,7 +252,7 @@ def action_complete(request, pk):
 
 
 def suggestion_list(request):
-    _require_it(request.user, "see repeated-problem proposals")
+    require_it(request.user, "see repeated-problem proposals")
     state = request.GET.get("status", SuggestionStatus.OPEN)
     queryset = selectors.suggestion_list(user=request.user)
     if state in SuggestionStatus.values:
@@ -284,26 +280,29 @@ def _suggestion_page(request, suggestion, accept_form=None, dismiss_form=None, s
                 initial={"kind": suggestion.proposed_kind, "planned_on": timezone.localdate() + datetime.timedelta(days=14)}
             ),
             "dismiss_form": dismiss_form or SuggestionDismissForm(),
+            # The steps of partnership.extramile.workflow.SUGGESTION the user may take now.
+            "steps": [step.name for step in SUGGESTION.available(suggestion, request.user)],
         },
         status=status,
     )
 
 
 def suggestion_detail(request, pk):
-    _require_it(request.user, "see repeated-problem proposals")
+    require_it(request.user, "see repeated-problem proposals")
     return _suggestion_page(request, get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk))
 
 
 @require_POST
 def suggestion_accept(request, pk):
-    _require_it(request.user, "accept proposals")
+    require_it(request.user, "accept proposals")
     suggestion = get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk)
     form = SuggestionAcceptForm(request.POST)
     if form.is_valid():
         try:
-            action = services.suggestion_accept(suggestion=suggestion, actor=request.user, **form.cleaned_data)
+            action = SUGGESTION.run(suggestion, request.user, "accept", **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))  # also when the form is no longer shown
         else:
             messages.success(request, f"Accepted: “{action.title}” is planned for {action.performed_on:%Y-%m-%d}.")
             return redirect(action)
@@ -312,14 +311,15 @@ def suggestion_accept(request, pk):
 
 @require_POST
 def suggestion_dismiss(request, pk):
-    _require_it(request.user, "dismiss proposals")
+    require_it(request.user, "dismiss proposals")
     suggestion = get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk)
     form = SuggestionDismissForm(request.POST)
     if form.is_valid():
         try:
-            services.suggestion_dismiss(suggestion=suggestion, actor=request.user, reason=form.cleaned_data["reason"])
+            SUGGESTION.run(suggestion, request.user, "dismiss", **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))  # also when the form is no longer shown
         else:
             messages.success(request, "Proposal dismissed.")
             return redirect("extramile:suggestion-list")
@@ -341,17 +341,17 @@ def window_list(request):
     text = (request.GET.get("q") or "").strip()
     if text:
         queryset = queryset.filter(system__icontains=text)
-    overdue = list(selectors.overdue_check_ins(user=request.user)[:50]) if is_it_staff(request.user) else []
+    overdue = list(selectors.overdue_check_ins(user=request.user)[:50]) if can_manage(request.user) else []
     return render(
         request,
         "extramile/window_list.html",
         {"page_obj": _page(request, queryset), "overdue": overdue, "when": when, "filters": request.GET, "now": now,
-         "is_it": is_it_staff(request.user)},
+         "is_it": can_manage(request.user)},
     )
 
 
 def window_create(request):
-    _require_it(request.user, "record maintenance windows")
+    require_it(request.user, "record maintenance windows")
     if request.method == "POST":
         form = MaintenanceWindowForm(request.POST)
         done = pages.submit(
@@ -372,7 +372,7 @@ def window_create(request):
 def window_detail(request, pk):
     window = get_object_or_404(selectors.window_list(user=request.user), pk=pk)
     check_ins = selectors.check_in_list(user=request.user).filter(window=window)
-    return render(request, "extramile/window_detail.html", {"window": window, "check_ins": check_ins, "is_it": is_it_staff(request.user)})
+    return render(request, "extramile/window_detail.html", {"window": window, "check_ins": check_ins, "is_it": can_manage(request.user)})
 
 
 def check_in_list(request):
@@ -405,7 +405,7 @@ def check_in_detail(request, pk):
                     messages.success(request, "Thank you: IT has your problem as a pain point and will look into it.")
                 return redirect(check_in)
         status = 400
-    can_answer = check_in.is_pending and (check_in.key_user_id == request.user.pk or is_it_staff(request.user))
+    can_answer = check_in.is_pending and can_answer_check_in(request.user, check_in)
     pain_point_url = None
     if check_in.pain_point_id:
         try:
@@ -428,7 +428,7 @@ def survey_list(request):
     queryset = selectors.survey_filter(selectors.survey_list(user=request.user), params)
     return render(
         request, "extramile/survey_list.html",
-        {"page_obj": _page(request, queryset), "filters": params, "units": _units(), "is_it": is_it_staff(request.user)},
+        {"page_obj": _page(request, queryset), "filters": params, "units": _units(), "is_it": can_manage(request.user)},
     )
 
 

@@ -25,9 +25,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.datastructures import CaseInsensitiveMapping
+from django.utils.module_loading import import_string
 
 from ..models import BusinessUnit
-from ..roles import Role, is_integration_client, is_it_staff
+from ..roles import Role
 from .choices import CLAIMING_RESULTS, PING_EVENT, InboundResult, SourceKind
 from .formats import FORMATS, Ignored, PayloadError, Ticket
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     generate_webhook_secret,
 )
 from .outbound import deliveries_queue
+from .permissions import can_subscribe
 from .signatures import SignatureError
 
 logger = logging.getLogger("portal.integrations")
@@ -362,9 +364,14 @@ def _sync_ticket(source, form, ticket: Ticket):
 
 def _update(pain_point, ticket: Ticket, actor, note: str):
     from listening import services as listening
+    from listening.workflow import PAIN_POINT
 
     if pain_point.is_read_only:
         return pain_point, InboundResult.UNCHANGED, "The pain point was merged into another one; it takes no changes."
+    if PAIN_POINT.is_final(pain_point):
+        # Its workflow has ended (closed, declined): a ticket neither edits nor reopens it.
+        label = pain_point.get_status_display().lower()
+        return pain_point, InboundResult.UNCHANGED, f"The pain point is {label}; it takes no changes from a ticket."
     changes = {}
     if ticket.title != pain_point.title:
         changes["title"] = ticket.title
@@ -381,50 +388,29 @@ def _update(pain_point, ticket: Ticket, actor, note: str):
     return pain_point, InboundResult.UNCHANGED, "The pain point already matched the ticket."
 
 
-# The main line of the workflow; a ticket moves its pain point forward along it, never back.
-FORWARD = ["new", "acknowledged", "analysing", "planned", "resolved", "closed"]
-
-
 def _move_status(pain_point, ticket: Ticket, actor, note: str) -> bool:
-    """Walk the pain point to the ticket's mapped status through listening's transitions."""
-    from listening import services as listening
-    from listening.choices import TRANSITIONS, PainPointStatus
+    """Walk the pain point to the ticket's mapped status along the declared workflow
+    (listening.workflow.PAIN_POINT, the steps of TICKET_STEPS), each step through its service
+    and its guard. A status no declared walk reaches (a reopening, anything from a closed or
+    declined pain point) is left alone."""
+    from listening.workflow import PAIN_POINT, TICKET_STEPS
 
-    target = ticket.status
-    if target is None or target == pain_point.status:
+    if ticket.status is None:
         return False
-    if target == PainPointStatus.DECLINED:
-        if PainPointStatus.DECLINED not in TRANSITIONS[pain_point.status]:
-            return False
-        reason = ticket.note or note or "Declined in the ticketing system."
-        listening.pain_point_decline(pain_point=pain_point, actor=actor, reason=reason)
-        return True
-    if pain_point.status not in FORWARD or target not in FORWARD:
-        return False
-    start, end = FORWARD.index(pain_point.status), FORWARD.index(target)
-    if end <= start:
-        return False
-    steps = {
-        "acknowledged": listening.pain_point_acknowledge,
-        "analysing": listening.pain_point_start_analysis,
-        # An approved plan in the ticketing system stands for the evaluation (as an approved
-        # initiative does), so planning goes through mark_planned.
-        "planned": listening.pain_point_mark_planned,
-        "resolved": listening.pain_point_resolve,
-        "closed": listening.pain_point_close,
-    }
-    for status in FORWARD[start + 1 : end + 1]:
-        steps[status](pain_point=pain_point, actor=actor, note=note)
-    return True
+    walk = PAIN_POINT.path(pain_point.status, ticket.status, names=TICKET_STEPS)
+    inputs = {"note": note, "reason": ticket.note or note or "Declined in the ticketing system."}
+    for step in walk:
+        PAIN_POINT.check(pain_point, actor, step.name, **inputs)
+        if TICKET_STEPS[step.name]:
+            import_string(TICKET_STEPS[step.name])(pain_point=pain_point, actor=actor, note=note)
+        else:
+            PAIN_POINT.run(pain_point, actor, step.name, **inputs)
+    return bool(walk)
 
 
 # --- Webhook subscriptions ------------------------------------------------------------------------------
 
 SUBSCRIPTION_FIELDS = ("url", "events", "description", "enabled")
-
-
-def can_subscribe(user) -> bool:
-    return is_it_staff(user) or is_integration_client(user)
 
 
 def _require_subscriber(actor) -> None:

@@ -9,11 +9,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
+from partnership.api.workflow import WorkflowActionsMixin
 
-from .. import services
+from .. import permissions, services
 from ..figures import month_start
 from ..models import RevenueEntry, RevenueProject, RevenueStageChange
 from ..selectors import realised_subquery
+from ..workflow import REVENUE_PROJECT
 from .filters import RevenueEntryFilter, RevenueProjectFilter
 from .serializers import (
     AbandonSerializer,
@@ -24,17 +26,20 @@ from .serializers import (
     RevenueProjectSerializer,
 )
 
-MANAGE_MESSAGE = "Only IT staff and the CIO manage revenue projects and record revenue."
-
 
 def _require_manager(user):
-    if not services.can_manage(user):
-        raise PermissionDenied(MANAGE_MESSAGE)
+    if not permissions.can_manage(user):
+        raise PermissionDenied(permissions.MANAGE_MESSAGE)
 
 
-class RevenueProjectViewSet(PortalModelViewSet):
+class RevenueProjectViewSet(WorkflowActionsMixin, PortalModelViewSet):
     """Revenue projects. Business managers see their units' projects; IT staff and the CIO see all.
-    The stage moves only through the actions advance, accept and abandon."""
+    The stage moves only through the actions advance and abandon (the steps of
+    revenue.workflow.REVENUE_PROJECT); accept records the business acceptance."""
+
+    workflow = REVENUE_PROJECT
+    transition_serializers = {"advance": AdvanceSerializer, "abandon": AbandonSerializer}
+    transition_response_serializer = RevenueProjectSerializer
 
     queryset = RevenueProject.objects.all()
     serializer_class = RevenueProjectSerializer
@@ -60,6 +65,9 @@ class RevenueProjectViewSet(PortalModelViewSet):
     def _refetch(self, project):
         return self.get_queryset().get(pk=project.pk)
 
+    def transition_response(self, project, result, transition):
+        return Response(self.get_serializer(self._refetch(result)).data)
+
     def create(self, request, *args, **kwargs):
         _require_manager(request.user)
         serializer = self.get_serializer(data=request.data)
@@ -75,23 +83,6 @@ class RevenueProjectViewSet(PortalModelViewSet):
         project = services.revenue_project_update(project=project, actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self._refetch(project)).data)
 
-    @extend_schema(request=AdvanceSerializer, responses=RevenueProjectSerializer)
-    @action(detail=True, methods=["post"], url_path="advance")
-    def advance(self, request, pk=None):
-        """Move the project to its next stage (execute needs the business acceptance first)."""
-        project = self.get_object()
-        _require_manager(request.user)
-        data = AdvanceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        project = services.revenue_project_advance(
-            project=project,
-            actor=request.user,
-            to_stage=data.validated_data.get("to_stage"),
-            on=data.validated_data.get("on"),
-            note=data.validated_data.get("note", ""),
-        )
-        return Response(self.get_serializer(self._refetch(project)).data)
-
     @extend_schema(request=AcceptSerializer, responses=RevenueProjectSerializer)
     @action(detail=True, methods=["post"], url_path="accept")
     def accept(self, request, pk=None):
@@ -101,32 +92,16 @@ class RevenueProjectViewSet(PortalModelViewSet):
         data = AcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         accepted_by = data.validated_data.get("accepted_by") or request.user
-        if not services.can_manage(request.user):
-            if not services.is_eligible_acceptor(project, request.user):
-                raise PermissionDenied(
-                    "Only a business partner or a business manager of the project's units accepts it."
-                )
-            if accepted_by.pk != request.user.pk:
-                raise PermissionDenied("You can record your own acceptance only.")
+        if not permissions.may_record_acceptance(request.user, project):
+            raise PermissionDenied(permissions.ACCEPT_MESSAGE)
+        if not permissions.can_manage(request.user) and accepted_by.pk != request.user.pk:
+            raise PermissionDenied("You can record your own acceptance only.")
         project = services.revenue_project_accept(
             project=project,
             accepted_by=accepted_by,
             statement=data.validated_data["statement"],
             on=data.validated_data.get("on"),
             actor=request.user,
-        )
-        return Response(self.get_serializer(self._refetch(project)).data)
-
-    @extend_schema(request=AbandonSerializer, responses=RevenueProjectSerializer)
-    @action(detail=True, methods=["post"], url_path="abandon")
-    def abandon(self, request, pk=None):
-        """Abandon the project, from any stage, with a reason."""
-        project = self.get_object()
-        _require_manager(request.user)
-        data = AbandonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        project = services.revenue_project_abandon(
-            project=project, reason=data.validated_data["reason"], on=data.validated_data.get("on"), actor=request.user
         )
         return Response(self.get_serializer(self._refetch(project)).data)
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
+from partnership.api.workflow import WorkflowActionsMixin
 
 from .. import selectors, services
 from ..models import (
@@ -21,12 +22,13 @@ from ..models import (
     Registration,
 )
 from ..permissions import (
-    can_complete_action_item,
+    MANAGE_MESSAGE,
     can_create_committee,
     can_create_event,
     can_manage_committee,
     can_manage_event,
 )
+from ..workflow import ACTION_ITEM, DECISION
 from .filters import ActionItemFilter, CommitteeFilter, DecisionFilter, EventFilter, MeetingFilter
 from .serializers import (
     ActionItemSerializer,
@@ -55,7 +57,6 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-MANAGE_MESSAGE = "Only the committee's chair and IT staff can do this."
 
 
 class VisibleRelationsMixin:
@@ -189,8 +190,12 @@ class MeetingViewSet(VisibleRelationsMixin, PortalModelViewSet):
         return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
-class ActionItemViewSet(VisibleRelationsMixin, PortalModelViewSet):
-    """Action items from meetings; the owner is notified."""
+class ActionItemViewSet(WorkflowActionsMixin, VisibleRelationsMixin, PortalModelViewSet):
+    """Action items from meetings; the owner is notified. The actions done and reopen are the
+    steps of steering.workflow.ACTION_ITEM."""
+
+    workflow = ACTION_ITEM
+    transition_response_serializer = ActionItemSerializer
 
     queryset = ActionItem.objects.select_related("meeting__committee", "owner")
     serializer_class = ActionItemSerializer
@@ -219,18 +224,16 @@ class ActionItemViewSet(VisibleRelationsMixin, PortalModelViewSet):
         _require(can_manage_committee(self.request.user, instance.meeting.committee), MANAGE_MESSAGE)
         instance.delete()
 
-    @extend_schema(request=None, responses=ActionItemSerializer)
-    @action(detail=True, methods=["post"])
-    def done(self, request, pk=None):
-        """Mark the action item done (its owner, the chair or IT)."""
-        item = self.get_object()
-        _require(can_complete_action_item(request.user, item), "Only the owner, the chair and IT can do this.")
-        item = services.action_item_complete(item=item, actor=request.user)
-        return Response(ActionItemSerializer(item).data)
+    def transition_response(self, item, result, transition):
+        return Response(ActionItemSerializer(result).data)
 
 
-class DecisionViewSet(VisibleRelationsMixin, PortalModelViewSet):
+class DecisionViewSet(WorkflowActionsMixin, VisibleRelationsMixin, PortalModelViewSet):
     """Decisions with every position and the business buy-in. Closed decisions are visible to all staff."""
+
+    workflow = DECISION  # its close action
+    transition_serializers = {"close": DecisionCloseSerializer}
+    transition_response_serializer = DecisionSerializer
 
     queryset = Decision.objects.select_related("committee")
     serializer_class = DecisionSerializer
@@ -282,15 +285,7 @@ class DecisionViewSet(VisibleRelationsMixin, PortalModelViewSet):
         services.position_record(decision=decision, **serializer.validated_data, actor=request.user)
         return Response(DecisionSerializer(self._fresh(decision)).data)
 
-    @extend_schema(request=DecisionCloseSerializer, responses=DecisionSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """Close the decision with its outcome (the chair or IT); positions are frozen."""
-        decision = self.get_object()
-        self._require_manage(decision.committee)
-        serializer = DecisionCloseSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.decision_close(decision=decision, **serializer.validated_data, actor=request.user)
+    def transition_response(self, decision, result, transition):
         return Response(DecisionSerializer(self._fresh(decision)).data)
 
 

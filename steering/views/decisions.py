@@ -14,6 +14,7 @@ from .. import selectors, services
 from ..choices import DecisionStatus, Side, Topic
 from ..forms import DecisionCloseForm, DecisionForm, PositionForm
 from ..models import Committee, Decision, Membership
+from ..workflow import DECISION
 from ._common import paginate, parse_date, require
 
 BUY_IN_FILTERS = [("yes", "With business buy-in"), ("no", "Without business buy-in"), ("none", "No business position yet")]
@@ -84,7 +85,8 @@ def _decision_context(request, decision, position_form=None, close_form=None):
         "membership": membership,
         "my_position": mine,
         "can_take_position": decision.is_open and membership is not None and membership.is_voting,
-        "can_manage": decision.is_open and _can_manage(user, committee, membership),
+        # The close form, when steering.workflow.DECISION offers its step to the user.
+        "can_manage": decision.is_open and DECISION.allowed(decision, user, "close"),
         "can_edit": _can_manage(user, committee, membership),
         "position_form": position_form
         or PositionForm(initial={"stance": mine.stance, "comment": mine.comment} if mine else None),
@@ -147,11 +149,11 @@ def decision_position(request, pk):
 @require_POST
 def decision_close(request, pk):
     decision = _visible_decision(request, pk)
-    require(_can_manage(request.user, decision.committee, Membership.objects.filter(committee=decision.committee, user=request.user).first()))
+    require(DECISION.allowed(decision, request.user, "close"))
     form = DecisionCloseForm(request.POST)
     if form.is_valid():
         try:
-            services.decision_close(decision=decision, **form.cleaned_data, actor=request.user)
+            DECISION.run(decision, request.user, "close", **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -11,7 +11,8 @@ from partnership.models import BusinessUnit
 from .. import selectors, services
 from ..forms import ActionItemForm, AgendaItemForm, AttendanceForm, MeetingEditForm, MinutesForm
 from ..models import ActionItem, Committee
-from ..permissions import can_complete_action_item, can_manage_committee
+from ..permissions import can_manage_committee
+from ..workflow import ACTION_ITEM
 from ._common import paginate, parse_date, require
 
 
@@ -188,12 +189,10 @@ def action_item_list(request):
 @require_POST
 def action_item_done(request, pk):
     item = get_object_or_404(ActionItem.objects.for_user(request.user).select_related("meeting__committee"), pk=pk)
-    require(can_complete_action_item(request.user, item))
+    step = "reopen" if request.POST.get("reopen") else "done"
+    require(ACTION_ITEM.allowed(item, request.user, step))
     try:
-        if request.POST.get("reopen"):
-            services.action_item_reopen(item=item, actor=request.user)
-        else:
-            services.action_item_complete(item=item, actor=request.user)
+        ACTION_ITEM.run(item, request.user, step)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

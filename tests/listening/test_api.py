@@ -116,10 +116,20 @@ def test_voting_and_unvoting_through_the_api(api, alice, mallory):
 def test_business_managers_cannot_change_the_status_or_edit_in_the_api(api, alice):
     pain_point = make_pain_point(submitted_by=alice)
     client = api(alice)
-    for action in ("acknowledge", "start-analysis", "plan", "resolve", "close", "decline", "merge"):
+    refusals = {
+        "acknowledge": "Only IT staff can acknowledge a pain point.",
+        "start-analysis": "Only IT staff can start an analysis.",
+        "plan": "Only IT staff can plan a pain point.",
+        "resolve": "Only IT staff can resolve a pain point.",
+        "close": "Only IT staff can close a pain point.",
+        "decline": "Only IT staff can decline a pain point.",
+        "merge": "Only IT staff can merge pain points.",
+    }
+    for action, message in refusals.items():
         response = client.post(f"/api/v1/pain-points/{pain_point.pk}/{action}/", {})
         assert response.status_code == 403, action
-        assert response.json()["detail"] == "Only IT staff can change the status of a pain point."
+        # The service's own refusal, the same the page and any other caller get.
+        assert response.json()["detail"] == message
     assert client.patch(f"/api/v1/pain-points/{pain_point.pk}/", {"severity": 5}).status_code == 403
     assert client.put(f"/api/v1/pain-points/{pain_point.pk}/evaluation/", EVALUATION).status_code == 403
     assert PainPoint.objects.get().status == PainPointStatus.NEW

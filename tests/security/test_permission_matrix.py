@@ -455,6 +455,7 @@ API = [
     Api("PATCH", "/api/v1/action-items/{id}/", UNIT_A_WRITE),
     Api("DELETE", "/api/v1/action-items/{id}/", UNIT_A_WRITE),
     Api("POST", "/api/v1/action-items/{id}/done/", UNIT_A_WRITE),
+    Api("POST", "/api/v1/action-items/{id}/reopen/", UNIT_A_WRITE),
     Api("GET", "/api/v1/decisions/", ALL),
     Api(
         "POST",

@@ -3,13 +3,14 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ...api.base import ForUserQuerysetMixin, PortalReadOnlyViewSet
-from ...roles import is_it_staff
+from ...api.workflow import WorkflowActionsMixin
 from .. import selectors, services
 from ..models import CheckIn, ExtraMileAction, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
+from ..permissions import require_it
+from ..workflow import EXTRA_MILE_ACTION, SUGGESTION
 from .filters import CheckInFilter, ExtraMileActionFilter, MaintenanceWindowFilter, SuggestionFilter, SurveyFilter
 from .serializers import (
     CheckInAnswerSerializer,
@@ -28,18 +29,13 @@ from .serializers import (
 )
 
 
-def _require_it(user, what: str) -> None:
-    if not is_it_staff(user):
-        raise PermissionDenied(f"Only IT staff can {what}.")
-
-
 class _CreateListRetrieveViewSet(
     ForUserQuerysetMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     pass
 
 
-class ExtraMileActionViewSet(_CreateListRetrieveViewSet):
+class ExtraMileActionViewSet(WorkflowActionsMixin, _CreateListRetrieveViewSet):
     """The extra-mile ledger. IT logs actions (POST); recipients confirm and rate them (`rate`).
 
     The business sees its unit's actions and those addressed to it.
@@ -49,6 +45,9 @@ class ExtraMileActionViewSet(_CreateListRetrieveViewSet):
     serializer_class = ExtraMileActionSerializer
     filterset_class = ExtraMileActionFilter
     search_fields = ["title", "description", "external_ref"]
+    workflow = EXTRA_MILE_ACTION  # its complete action
+    transition_serializer = CompleteSerializer
+    transition_response_serializer = ExtraMileActionSerializer
     ordering_fields = ["performed_on", "created_at", "effort_hours"]
     ordering = ["-performed_on", "-id"]
 
@@ -66,7 +65,7 @@ class ExtraMileActionViewSet(_CreateListRetrieveViewSet):
         return Response(ExtraMileActionSerializer(instance, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        _require_it(request.user, "log extra-mile actions")
+        require_it(request.user, "log extra-mile actions")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -85,15 +84,8 @@ class ExtraMileActionViewSet(_CreateListRetrieveViewSet):
         rating = services.extra_mile_action_rate(action=self.get_object(), rated_by=request.user, **serializer.validated_data)
         return Response(ExtraMileRatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CompleteSerializer, responses=ExtraMileActionSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        """Mark a planned action done; its recipients are asked to rate it. IT only."""
-        _require_it(request.user, "complete extra-mile actions")
-        serializer = CompleteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        done = services.extra_mile_action_complete(action=self.get_object(), actor=request.user, **serializer.validated_data)
-        return self._fresh(done.pk)
+    def transition_response(self, action, result, transition):
+        return self._fresh(result.pk)
 
 
 class MaintenanceWindowViewSet(_CreateListRetrieveViewSet):
@@ -110,7 +102,7 @@ class MaintenanceWindowViewSet(_CreateListRetrieveViewSet):
         return selectors.window_list(user=self.request.user).filter(pk__in=super().get_queryset().values("pk"))
 
     def create(self, request, *args, **kwargs):
-        _require_it(request.user, "record maintenance windows")
+        require_it(request.user, "record maintenance windows")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         window = services.maintenance_window_create(actor=request.user, **serializer.validated_data)
@@ -162,8 +154,13 @@ class SurveyViewSet(PortalReadOnlyViewSet):
         return Response(SurveySerializer(self.get_queryset().get(pk=survey.pk)).data)
 
 
-class SuggestionViewSet(PortalReadOnlyViewSet):
-    """Repeated-problem proposals to IT (IT only): `accept` (creates a planned action) or `dismiss`."""
+class SuggestionViewSet(WorkflowActionsMixin, PortalReadOnlyViewSet):
+    """Repeated-problem proposals to IT (IT only): `accept` (creates a planned action) or `dismiss`,
+    the steps of partnership.extramile.workflow.SUGGESTION."""
+
+    workflow = SUGGESTION
+    transition_serializers = {"accept": SuggestionAcceptSerializer, "dismiss": SuggestionDismissSerializer}
+    transition_responses = {"accept": {201: ExtraMileActionSerializer}, "dismiss": SuggestionSerializer}
 
     queryset = ProblemSuggestion.objects.all()
     serializer_class = SuggestionSerializer
@@ -172,19 +169,9 @@ class SuggestionViewSet(PortalReadOnlyViewSet):
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
 
-    @extend_schema(request=SuggestionAcceptSerializer, responses={201: ExtraMileActionSerializer})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        serializer = SuggestionAcceptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        created = services.suggestion_accept(suggestion=self.get_object(), actor=request.user, **serializer.validated_data)
-        instance = selectors.action_annotate(ExtraMileAction.objects.filter(pk=created.pk), user=request.user).get()
-        return Response(ExtraMileActionSerializer(instance).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=SuggestionDismissSerializer, responses=SuggestionSerializer)
-    @action(detail=True, methods=["post"])
-    def dismiss(self, request, pk=None):
-        serializer = SuggestionDismissSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        suggestion = services.suggestion_dismiss(suggestion=self.get_object(), actor=request.user, **serializer.validated_data)
-        return Response(SuggestionSerializer(suggestion).data)
+    def transition_response(self, suggestion, result, transition):
+        if transition.name == "accept":
+            # Accepting answers with the planned action it created.
+            instance = selectors.action_annotate(ExtraMileAction.objects.filter(pk=result.pk), user=self.request.user).get()
+            return Response(ExtraMileActionSerializer(instance).data, status=status.HTTP_201_CREATED)
+        return Response(SuggestionSerializer(result).data)

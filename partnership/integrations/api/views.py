@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from partnership.api.base import PortalModelViewSet, PortalReadOnlyViewSet
 from partnership.api.errors import ErrorSerializer
 
-from .. import services
+from .. import permissions, services
 from ..models import WebhookDelivery, WebhookSubscription
 from .serializers import (
     TICKET_WEBHOOK,
@@ -91,7 +91,7 @@ class WebhookSubscriptionViewSet(PortalModelViewSet):
 
     @extend_schema(request=WebhookSubscriptionSerializer, responses={201: WebhookSubscriptionSecretSerializer})
     def create(self, request, *args, **kwargs):
-        if not services.can_subscribe(request.user):
+        if not permissions.can_subscribe(request.user):
             raise PermissionDenied("Only IT staff and integration clients can subscribe to webhooks.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
