@@ -5,12 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from partnership import pages
 from partnership.models import BusinessUnit
-from partnership.pages import add_service_errors
 from partnership.roles import Role
 from partnership.score import Window
 
@@ -243,15 +242,14 @@ def initiative_transition(request, pk, action):
     initiative = _visible(request.user, pk)
     INITIATIVE.require(initiative, request.user, action)
     form = STEP_FORMS.get(action, NoteForm)(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            moved = INITIATIVE.run(initiative, request.user, action, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Done: {moved.get_status_display().lower()}.")
-            return redirect(initiative)
-    return _rerender_detail(request, pk, action, form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: INITIATIVE.run(initiative, request.user, action, **data),
+        success=lambda moved: f"Done: {moved.get_status_display().lower()}.",
+        to=initiative,
+    )
+    return done or _rerender_detail(request, pk, action, form)
 
 
 @require_POST

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import pages
 from partnership.models import BusinessUnit
-from partnership.pages import add_service_errors
 from partnership.roles import is_it_staff
 
 from . import permissions, selectors, services, sessions
@@ -178,23 +177,22 @@ def pain_point_transition(request, pk, action):
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
     step = PAIN_POINT.require(pain_point, request.user, action)
     form = STEP_FORMS.get(action, NoteForm)(request.POST, prefix=action)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if action == "merge":
-                target = PainPoint.objects.for_user(request.user).filter(pk=data["target"]).first()
-                if target is None:
-                    raise ValidationError({"target": f"There is no pain point #{data['target']} you can see."})
-                data["target"] = target
-            PAIN_POINT.run(pain_point, request.user, action, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Done: {step.label.lower()}.")
-            return redirect(pain_point)
+
+    def take(data):
+        data = dict(data)
+        if action == "merge":
+            target = PainPoint.objects.for_user(request.user).filter(pk=data["target"]).first()
+            if target is None:
+                raise ValidationError({"target": f"There is no pain point #{data['target']} you can see."})
+            data["target"] = target
+        return PAIN_POINT.run(pain_point, request.user, action, **data)
+
+    done = pages.submit(request, form, take, success=f"Done: {step.label.lower()}.", to=pain_point)
+    if done:
+        return done
     fresh = get_object_or_404(selectors.pain_point_detail(user=request.user), pk=pk)
     context = _detail_context(request, fresh, bound=(action, form))
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    messages.error(request, pages.errors_text(form))
     return render(request, "listening/pain_point_detail.html", context, status=400)
 
 

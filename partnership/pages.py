@@ -33,14 +33,17 @@ def _go(request, result, success, to: Target) -> HttpResponse:
     return redirect(target)
 
 
-def submit(request, form, write: Callable[[dict], Any], *, success, to: Target = None, also=()) -> HttpResponse | None:
+def submit(
+    request, form, write: Callable[[dict], Any], *, success, to: Target = None, also=(), announce: bool = False
+) -> HttpResponse | None:
     """Call `write(form.cleaned_data)` when `form` (and every form in `also`) was posted valid.
 
     Returns the redirect after success: to `to` (a URL, a model instance, or a callable of what
     `write` returned), by default to what `write` returned; `success` is the message (or a
     callable of the result). Returns None when there is nothing to redirect to - the form was not
     posted, is invalid, or the service refused (its errors are now on `form`) - and the view
-    renders the form again with `form_status()`.
+    renders the form again with `form_status()`. With `announce`, a refusal is also an error
+    message above the page (for a page that may no longer show the form it came from).
     """
     if request.method != "POST" or not form.is_bound:
         return None
@@ -50,6 +53,8 @@ def submit(request, form, write: Callable[[dict], Any], *, success, to: Target =
         result = write(form.cleaned_data)
     except ValidationError as exc:
         add_service_errors(form, exc)
+        if announce:
+            messages.error(request, " ".join(exc.messages))
         return None
     return _go(request, result, success, to)
 

@@ -4,7 +4,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership import pages
-from partnership.pages import add_service_errors
 
 from . import permissions, selectors, services
 from .choices import Stage
@@ -171,17 +170,15 @@ def project_advance(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
     REVENUE_PROJECT.require(project, request.user, "advance")
     form = AdvanceForm(request.POST)
-    if form.is_valid():
-        try:
-            project = REVENUE_PROJECT.run(
-                project, request.user, "advance", to_stage=request.POST.get("to_stage") or None, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{project.name}” moved to {project.get_stage_display()}.")
-            return redirect(project)
-    return _refused(request, project, advance_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: REVENUE_PROJECT.run(
+            project, request.user, "advance", to_stage=request.POST.get("to_stage") or None, **data
+        ),
+        success=lambda moved: f"“{moved.name}” moved to {moved.get_stage_display()}.",
+    )
+    return done or _refused(request, project, advance_form=form)
 
 
 @require_POST
@@ -193,21 +190,15 @@ def project_accept(request, pk):
     if not permissions.can_manage(request.user):
         acceptors = acceptors.filter(pk=request.user.pk)
     form = AcceptForm(request.POST, acceptors=acceptors)
-    if form.is_valid():
-        try:
-            project = services.revenue_project_accept(
-                project=project,
-                accepted_by=form.cleaned_data["accepted_by"],
-                statement=form.cleaned_data["statement"],
-                on=form.cleaned_data["on"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Business acceptance of “{project.name}” recorded.")
-            return redirect(project)
-    return _refused(request, project, accept_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.revenue_project_accept(
+            project=project, accepted_by=data["accepted_by"], statement=data["statement"], on=data["on"], actor=request.user
+        ),
+        success=lambda accepted: f"Business acceptance of “{accepted.name}” recorded.",
+    )
+    return done or _refused(request, project, accept_form=form)
 
 
 @require_POST
@@ -215,15 +206,13 @@ def project_abandon(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
     REVENUE_PROJECT.require(project, request.user, "abandon")
     form = AbandonForm(request.POST)
-    if form.is_valid():
-        try:
-            project = REVENUE_PROJECT.run(project, request.user, "abandon", **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{project.name}” abandoned.")
-            return redirect(project)
-    return _refused(request, project, abandon_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: REVENUE_PROJECT.run(project, request.user, "abandon", **data),
+        success=lambda abandoned: f"“{abandoned.name}” abandoned.",
+    )
+    return done or _refused(request, project, abandon_form=form)
 
 
 @require_POST

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from .. import pages
 from ..models import BusinessUnit
-from ..pages import add_service_errors
 from . import selectors, services
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionStatus
 from .forms import (
@@ -35,7 +34,7 @@ from .forms import (
 )
 from .models import ExtraMileAction
 from .permissions import can_answer_check_in, can_manage, require_it
-from .workflow import SUGGESTION
+from .workflow import EXTRA_MILE_ACTION, SUGGESTION
 
 PAGE_SIZE = 25
 
@@ -180,7 +179,7 @@ def action_create(request):
 def _subject_or_none(user, label, pk):
     try:
         return selectors.visible_subject(user, label, pk)
-    except (ValidationError, ValueError):
+    except (ValidationError, ValueError):  # a read, not a write: not-a-refusal
         return None
 
 
@@ -233,16 +232,17 @@ def action_rate(request, pk):
 @require_POST
 def action_complete(request, pk):
     action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)  # 404 before 403
-    require_it(request.user, "complete extra-mile actions")
+    EXTRA_MILE_ACTION.require(action, request.user, "complete")
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.extra_mile_action_complete(action=action, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{action.title}” is done; its recipients are asked to rate it.")
-            return redirect(action)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: EXTRA_MILE_ACTION.run(action, request.user, "complete", **data),
+        success=f"“{action.title}” is done; its recipients are asked to rate it.",
+        to=action,
+    )
+    if done:
+        return done
     for error in form.errors.values():
         messages.error(request, " ".join(error))
     return redirect(action)
@@ -297,16 +297,14 @@ def suggestion_accept(request, pk):
     require_it(request.user, "accept proposals")
     suggestion = get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk)
     form = SuggestionAcceptForm(request.POST)
-    if form.is_valid():
-        try:
-            action = SUGGESTION.run(suggestion, request.user, "accept", **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))  # also when the form is no longer shown
-        else:
-            messages.success(request, f"Accepted: “{action.title}” is planned for {action.performed_on:%Y-%m-%d}.")
-            return redirect(action)
-    return _suggestion_page(request, suggestion, accept_form=form, status=400)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: SUGGESTION.run(suggestion, request.user, "accept", **data),
+        success=lambda action: f"Accepted: “{action.title}” is planned for {action.performed_on:%Y-%m-%d}.",
+        announce=True,  # also when the form is no longer shown
+    )
+    return done or _suggestion_page(request, suggestion, accept_form=form, status=400)
 
 
 @require_POST
@@ -314,16 +312,15 @@ def suggestion_dismiss(request, pk):
     require_it(request.user, "dismiss proposals")
     suggestion = get_object_or_404(selectors.suggestion_list(user=request.user), pk=pk)
     form = SuggestionDismissForm(request.POST)
-    if form.is_valid():
-        try:
-            SUGGESTION.run(suggestion, request.user, "dismiss", **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))  # also when the form is no longer shown
-        else:
-            messages.success(request, "Proposal dismissed.")
-            return redirect("extramile:suggestion-list")
-    return _suggestion_page(request, suggestion, dismiss_form=form, status=400)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: SUGGESTION.run(suggestion, request.user, "dismiss", **data),
+        success="Proposal dismissed.",
+        to="extramile:suggestion-list",
+        announce=True,  # also when the form is no longer shown
+    )
+    return done or _suggestion_page(request, suggestion, dismiss_form=form, status=400)
 
 
 # --- Maintenance windows and check-ins -------------------------------------------------------------
@@ -390,20 +387,18 @@ def check_in_detail(request, pk):
     form = CheckInAnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                check_in = services.check_in_answer(
-                    check_in=check_in, actor=request.user,
-                    systems_ok=form.cleaned_data["systems_ok"], problem=form.cleaned_data["problem"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if check_in.systems_ok:
-                    messages.success(request, "Thank you: IT is glad everything runs.")
-                else:
-                    messages.success(request, "Thank you: IT has your problem as a pain point and will look into it.")
-                return redirect(check_in)
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.check_in_answer(
+                check_in=check_in, actor=request.user, systems_ok=data["systems_ok"], problem=data["problem"]
+            ),
+            success=lambda answered: "Thank you: IT is glad everything runs."
+            if answered.systems_ok
+            else "Thank you: IT has your problem as a pain point and will look into it.",
+        )
+        if done:
+            return done
         status = 400
     can_answer = check_in.is_pending and can_answer_check_in(request.user, check_in)
     pain_point_url = None

@@ -1,13 +1,10 @@
 """The decision register and one decision: positions by the members, closing by the chair."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from partnership import pages
 from partnership.models import BusinessUnit
-from partnership.pages import add_service_errors
 from partnership.roles import is_it_staff
 
 from .. import selectors, services
@@ -151,13 +148,14 @@ def decision_close(request, pk):
     decision = _visible_decision(request, pk)
     require(DECISION.allowed(decision, request.user, "close"))
     form = DecisionCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            DECISION.run(decision, request.user, "close", **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Decision closed; the members were notified.")
-            return redirect(decision)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: DECISION.run(decision, request.user, "close", **data),
+        success="Decision closed; the members were notified.",
+        to=decision,
+    )
+    if done:
+        return done
     context = _decision_context(request, decision, close_form=form)
     return render(request, "steering/decision_detail.html", context, status=400)

@@ -1,8 +1,6 @@
 """Meeting pages: the list, one meeting (agenda, attendance checklist, minutes, action items)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from partnership import pages
@@ -191,11 +189,10 @@ def action_item_done(request, pk):
     item = get_object_or_404(ActionItem.objects.for_user(request.user).select_related("meeting__committee"), pk=pk)
     step = "reopen" if request.POST.get("reopen") else "done"
     require(ACTION_ITEM.allowed(item, request.user, step))
-    try:
-        ACTION_ITEM.run(item, request.user, step)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"“{item.title}” {'reopened' if request.POST.get('reopen') else 'done'}.")
     next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/steering/") else item.get_absolute_url())
+    return pages.act(
+        request,
+        lambda: ACTION_ITEM.run(item, request.user, step),
+        success=f"“{item.title}” {'reopened' if step == 'reopen' else 'done'}.",
+        to=next_url if next_url.startswith("/steering/") else item.get_absolute_url(),
+    )
