@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",  # login throttling for every sign-in path (partnership/security.py)
     "partnership",
     "partnership.notifications",
     "partnership.score",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "partnership.middleware.RejectNulCharactersMiddleware",
     "partnership.middleware.DatabaseUnavailableMiddleware",
     "partnership.integrations.middleware.IdempotencyMiddleware",  # Idempotency-Key under /api/v1/
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page of any login view.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"
@@ -136,6 +139,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions ---------------------------------------------------------------------
 AUTH_USER_MODEL = "partnership.User"
+# The axes backend comes first: every authenticate() call (the login page, /admin/login/, any
+# later sign-in path) is refused while its user name is locked out, before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -195,7 +204,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# --- Cache: login throttling must be shared by every web process -------------------------------
+# --- Cache: shared by every web process (the score rollup) --------------------------------------
 REDIS_URL = _url("REDIS_URL", "")
 CACHES = {
     "default": env.cache_url_config(
@@ -205,9 +214,33 @@ CACHES = {
         )
     )
 }
+
+# --- Login throttling: django-axes, counting in the database (docs/security.md) ------------------
+# Failures count per (user name, client address) and per user name across addresses, never per
+# address alone; the counts live in PostgreSQL, so signing in does not depend on Redis.
 PORTAL_LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+PORTAL_LOGIN_USER_FAILURE_LIMIT = env.int("PORTAL_LOGIN_USER_FAILURE_LIMIT", default=20)
 PORTAL_LOGIN_COOLOFF_SECONDS = env.int("PORTAL_LOGIN_COOLOFF_SECONDS", default=15 * 60)
-PORTAL_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
+# The client address is the one the outermost of this many trusted proxies appended to
+# X-Forwarded-For (0: REMOTE_ADDR). PORTAL_TRUST_X_FORWARDED_FOR=true, its deprecated
+# predecessor, means one proxy.
+PORTAL_TRUSTED_PROXY_COUNT = env.int(
+    "PORTAL_TRUSTED_PROXY_COUNT", default=1 if env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False) else 0
+)
+if PORTAL_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PORTAL_TRUSTED_PROXY_COUNT must be 0 or more, got {PORTAL_TRUSTED_PROXY_COUNT}")
+if min(PORTAL_LOGIN_FAILURE_LIMIT, PORTAL_LOGIN_USER_FAILURE_LIMIT) < 1:
+    raise ImproperlyConfigured("PORTAL_LOGIN_FAILURE_LIMIT and PORTAL_LOGIN_USER_FAILURE_LIMIT must be 1 or more")
+AXES_HANDLER = "partnership.security.PortalAxesHandler"  # the two limits above, on axes' database handler
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = "partnership.security.pair_failure_limit"  # read when used, so tests may change it
+AXES_COOLOFF_TIME = "partnership.security.cool_off"
+AXES_CLIENT_IP_CALLABLE = "partnership.security.client_address"
+AXES_LOCKOUT_CALLABLE = "partnership.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # only that pair's count (PortalAxesHandler.reset_user_attempts)
+# A refused try during a lockout does not prolong it: it ends a cool-off after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the portal.security log, not a growing table
 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url_config(_url("EMAIL_URL", "consolemail://"))
@@ -362,6 +395,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "portal.security": {"level": "INFO"},
+        "axes": {"level": "ERROR"},  # its lines repeat what portal.security says, user names masked
     },
 }
 

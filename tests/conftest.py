@@ -32,7 +32,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _empty_cache(settings):
-    """Each test gets an empty cache of its own (login throttling counts live there), and never
+    """Each test gets an empty cache of its own (the score rollup lives there), and never
     flushes a Redis database that a broker may share."""
     from django.core.cache import cache
 

@@ -32,7 +32,7 @@ def test_the_manual_builds_strictly_with_a_page_per_topic(built_manual):
 
 
 @pytest.mark.django_db
-def test_the_portal_serves_the_built_manual_and_links_to_it(built_manual, settings, alice, password):
+def test_the_portal_serves_the_built_manual_and_links_to_it(built_manual, settings, alice):
     settings.WHITENOISE_ROOT = built_manual
     settings.WHITENOISE_INDEX_FILE = True
     settings.PORTAL_MANUAL_URL = "/manual/"
@@ -40,12 +40,12 @@ def test_the_portal_serves_the_built_manual_and_links_to_it(built_manual, settin
     manual = client.get("/manual/configuration/")
     assert manual.status_code == 200
     assert b"DJANGO_SECRET_KEY" in b"".join(manual.streaming_content)
-    client.login(username=alice.username, password=password)
+    client.force_login(alice)
     assert '<a class="nav-link" href="/manual/">Manual</a>' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
-def test_without_a_built_manual_there_is_no_dead_link(settings, alice, password, client):
+def test_without_a_built_manual_there_is_no_dead_link(settings, alice, client):
     settings.PORTAL_MANUAL_URL = ""
-    client.login(username=alice.username, password=password)
+    client.force_login(alice)
     assert ">Manual</a>" not in client.get("/").content.decode()
