@@ -1,22 +1,20 @@
 """Serializer fields shared by every app's API."""
 
-import datetime
-
 from django.db import models
 from rest_framework import serializers
 
-EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+from partnership.bounds import YEAR_MAX, YEAR_MESSAGE, YEAR_MIN
 
 
 class PortalDateTimeField(serializers.DateTimeField):
-    """A date-time from 1900 on. Earlier instants have no whole-minute offset in the portal's time
-    zone (local mean time), so they could not be answered as RFC 3339; nothing in the portal is
-    that old."""
+    """A date-time in the years 1900 to 2100, read in the portal's time zone, refused with the
+    model's own message (partnership/bounds.py). Checked here, before the model's validator,
+    because a year such as 1 cannot even be converted for the answer: nothing is that old."""
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
-        if parsed < EARLIEST:
-            raise serializers.ValidationError("Enter a date and time from 1900 on.")
+        if not YEAR_MIN <= parsed.year <= YEAR_MAX:
+            raise serializers.ValidationError(YEAR_MESSAGE, code="year_out_of_range")
         return parsed
 
 
