@@ -33,13 +33,14 @@ def _bounded_models():
             yield model
 
 
-def _fields(kinds):
-    for model in _bounded_models():
-        for field in model._meta.concrete_fields:
-            if field.primary_key or field.is_relation or field.name in SYSTEM_FIELDS:
-                continue
-            if isinstance(field, kinds):
-                yield pytest.param(model, field, id=f"{model._meta.label}.{field.name}")
+def _fields(kinds) -> list:
+    return [
+        pytest.param(model, field, id=f"{model._meta.label}.{field.name}")
+        for model in _bounded_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, kinds)
+        and not (field.primary_key or field.is_relation or field.name in SYSTEM_FIELDS)
+    ]
 
 
 def _constraint(model, field):
