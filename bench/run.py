@@ -56,9 +56,10 @@ from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from partnership.models import BusinessUnit, Reminder, User  # noqa: E402
-from partnership.reminders.registry import registered_kinds  # noqa: E402
-from partnership.reminders.services import reminders_sweep  # noqa: E402
+from partnership.models import BusinessUnit, User  # noqa: E402
+from partnership.notifications.models import Reminder  # noqa: E402
+from partnership.notifications.registry import registered_kinds  # noqa: E402
+from partnership.notifications.services import reminders_sweep  # noqa: E402
 from partnership.score import rollup, selectors  # noqa: E402
 from partnership.score.registry import Window  # noqa: E402
 

@@ -26,8 +26,8 @@ from django.utils import timezone
 from listening.models import PainPoint
 from listening.services import pain_point_mark_planned
 from partnership.integrations.events import emit
+from partnership.notifications.services import notify
 from partnership.roles import is_business_manager, is_cio, is_it_staff
-from partnership.services import notify
 
 from .choices import (
     KIND_OF_STATUS,

@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from partnership.forms import add_service_errors
+from partnership import pages
 from partnership.models import BusinessUnit
+from partnership.pages import add_service_errors
 from partnership.roles import Role
 from partnership.score import Window
 
@@ -146,17 +147,14 @@ def initiative_create(request):
     _require_manage(request.user, "create initiatives")
     if request.method == "POST":
         form = InitiativeForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                initiative = services.initiative_create(
-                    actor=request.user, propose=request.POST.get("submit") == "propose", **_initiative_data(form)
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Initiative recorded. Add its risks, milestones and expected benefits.")
-                return redirect(initiative)
-        return render(request, "initiatives/initiative_form.html", {"form": form}, status=400)
+        propose = request.POST.get("submit") == "propose"
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.initiative_create(actor=request.user, propose=propose, **_initiative_data(form)),
+            success="Initiative recorded. Add its risks, milestones and expected benefits.",
+        )
+        return done or render(request, "initiatives/initiative_form.html", {"form": form}, status=400)
     initial = {"it_owner": request.user}
     pain_point_ids = [v for v in request.GET.getlist("pain_point") if v.isdigit()]
     if pain_point_ids:
@@ -169,19 +167,18 @@ def initiative_edit(request, pk):
     initiative = _visible(request.user, pk)
     _require_manage(request.user, "edit initiatives")
     form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_update(initiative=initiative, actor=request.user, **_initiative_data(form))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Initiative updated.")
-            return redirect(initiative)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.initiative_update(initiative=initiative, actor=request.user, **_initiative_data(form)),
+        success="Initiative updated.",
+        to=initiative,
+    )
+    return done or render(
         request,
         "initiatives/initiative_form.html",
         {"form": form, "initiative": initiative},
-        status=400 if form.errors else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -286,15 +283,14 @@ def initiative_transition(request, pk, action):
 def initiative_comment(request, pk):
     initiative = _visible(request.user, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(initiative=initiative, author=request.user, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Comment added.")
-            return redirect(f"{initiative.get_absolute_url()}#comments")
-    return _rerender_detail(request, pk, "comment", form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.comment_add(initiative=initiative, author=request.user, body=data["body"]),
+        success="Comment added.",
+        to=f"{initiative.get_absolute_url()}#comments",
+    )
+    return done or _rerender_detail(request, pk, "comment", form)
 
 
 @require_POST
@@ -302,15 +298,14 @@ def confirm_business_case(request, pk):
     initiative = _visible(request.user, pk)
     if not permissions.is_sponsor(request.user, initiative):
         raise PermissionDenied("Only the initiative's sponsor can confirm its business case.")
-    try:
-        services.initiative_confirm_business_case(
+    return pages.act(
+        request,
+        lambda: services.initiative_confirm_business_case(
             initiative=initiative, actor=request.user, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Thank you: the business case is confirmed.")
-    return redirect(initiative)
+        ),
+        success="Thank you: the business case is confirmed.",
+        to=initiative,
+    )
 
 
 # --- Forms on their own page: risk acceptance, risks, milestones, benefits, benefits review ----------------
@@ -331,16 +326,15 @@ def accept_risk(request, pk):
     if not permissions.can_accept_risk(request.user, initiative):
         raise PermissionDenied("Only the CIO or the initiative's sponsor can accept its risk.")
     form = RiskAcceptanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_accept_risk(
-                initiative=initiative, actor=request.user, statement=form.cleaned_data["statement"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The risk of failure is accepted and recorded.")
-            return redirect(f"{initiative.get_absolute_url()}#risks")
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.initiative_accept_risk(initiative=initiative, actor=request.user, statement=data["statement"]),
+        success="The risk of failure is accepted and recorded.",
+        to=f"{initiative.get_absolute_url()}#risks",
+    )
+    if done:
+        return done
     top = max((r.score for r in initiative.risks.all()), default=None)
     return _item_form(
         request,
@@ -352,7 +346,7 @@ def accept_risk(request, pk):
             "fail, we weighed it against the benefits, and we still say “YES”."
         ),
         submit="Accept the risk",
-        status=400 if form.errors else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -361,26 +355,20 @@ def risk_edit(request, pk, risk_pk=None):
     _require_manage(request.user, "record risks")
     risk = get_object_or_404(Risk, pk=risk_pk, initiative=initiative) if risk_pk else None
     form = RiskForm(request.POST or None, instance=risk)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if risk is None:
-                planning.risk_add(initiative=initiative, actor=request.user, **data)
-            else:
-                risk.refresh_from_db()
-                planning.risk_update(risk=risk, actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Risk saved.")
-            return redirect(f"{initiative.get_absolute_url()}#risks")
-    return _item_form(
+    def save(data):
+        if risk is None:
+            return planning.risk_add(initiative=initiative, actor=request.user, **data)
+        risk.refresh_from_db()
+        return planning.risk_update(risk=risk, actor=request.user, **data)
+
+    done = pages.submit(request, form, save, success="Risk saved.", to=f"{initiative.get_absolute_url()}#risks")
+    return done or _item_form(
         request,
         initiative,
         form,
         heading="Edit risk" if risk else "Add a risk",
         intro="Probability and impact from 1 to 5; the score is their product (1 to 25).",
-        status=400 if form.errors else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -389,13 +377,12 @@ def risk_delete(request, pk, risk_pk):
     initiative = _visible(request.user, pk)
     _require_manage(request.user, "remove risks")
     risk = get_object_or_404(Risk, pk=risk_pk, initiative=initiative)
-    try:
-        planning.risk_delete(risk=risk, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Risk removed.")
-    return redirect(f"{initiative.get_absolute_url()}#risks")
+    return pages.act(
+        request,
+        lambda: planning.risk_delete(risk=risk, actor=request.user),
+        success="Risk removed.",
+        to=f"{initiative.get_absolute_url()}#risks",
+    )
 
 
 def milestone_edit(request, pk, milestone_pk=None):
@@ -403,24 +390,21 @@ def milestone_edit(request, pk, milestone_pk=None):
     _require_manage(request.user, "plan milestones")
     milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative) if milestone_pk else None
     form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if milestone is None:
-                planning.milestone_add(initiative=initiative, actor=request.user, **form.cleaned_data)
-            else:
-                milestone.refresh_from_db()
-                planning.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Milestone saved.")
-            return redirect(f"{initiative.get_absolute_url()}#milestones")
-    return _item_form(
+    def save(data):
+        if milestone is None:
+            return planning.milestone_add(initiative=initiative, actor=request.user, **data)
+        milestone.refresh_from_db()
+        return planning.milestone_update(milestone=milestone, actor=request.user, **data)
+
+    done = pages.submit(
+        request, form, save, success="Milestone saved.", to=f"{initiative.get_absolute_url()}#milestones"
+    )
+    return done or _item_form(
         request,
         initiative,
         form,
         heading="Edit milestone" if milestone else "Add a milestone",
-        status=400 if form.errors else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -430,15 +414,15 @@ def milestone_done(request, pk, milestone_pk):
     _require_manage(request.user, "complete milestones")
     milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative)
     form = MilestoneDoneForm(request.POST)
-    try:
+
+    def mark_done():
         if not form.is_valid():
             raise ValidationError({"done_on": "Enter a valid date."})
         planning.milestone_mark_done(milestone=milestone, actor=request.user, done_on=form.cleaned_data["done_on"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Milestone “{milestone.title}” done.")
-    return redirect(f"{initiative.get_absolute_url()}#milestones")
+
+    return pages.act(
+        request, mark_done, success=f"Milestone “{milestone.title}” done.", to=f"{initiative.get_absolute_url()}#milestones"
+    )
 
 
 @require_POST
@@ -446,13 +430,12 @@ def milestone_delete(request, pk, milestone_pk):
     initiative = _visible(request.user, pk)
     _require_manage(request.user, "remove milestones")
     milestone = get_object_or_404(Milestone, pk=milestone_pk, initiative=initiative)
-    try:
-        planning.milestone_delete(milestone=milestone, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Milestone removed.")
-    return redirect(f"{initiative.get_absolute_url()}#milestones")
+    return pages.act(
+        request,
+        lambda: planning.milestone_delete(milestone=milestone, actor=request.user),
+        success="Milestone removed.",
+        to=f"{initiative.get_absolute_url()}#milestones",
+    )
 
 
 def benefit_create(request, pk):
@@ -460,21 +443,20 @@ def benefit_create(request, pk):
     if not permissions.can_add_benefit(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can record expected benefits.")
     form = BenefitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            planning.benefit_add(initiative=initiative, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Expected benefit recorded.")
-            return redirect(f"{initiative.get_absolute_url()}#benefits")
-    return _item_form(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: planning.benefit_add(initiative=initiative, actor=request.user, **data),
+        success="Expected benefit recorded.",
+        to=f"{initiative.get_absolute_url()}#benefits",
+    )
+    return done or _item_form(
         request,
         initiative,
         form,
         heading="Add an expected benefit",
         intro="What the business will gain; the benefits review after delivery says what was realised.",
-        status=400 if form.errors else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -484,13 +466,12 @@ def benefit_delete(request, pk, benefit_pk):
     benefit = get_object_or_404(Benefit, pk=benefit_pk, initiative=initiative)
     if not permissions.can_add_benefit(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can remove expected benefits.")
-    try:
-        planning.benefit_delete(benefit=benefit, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Expected benefit removed.")
-    return redirect(f"{initiative.get_absolute_url()}#benefits")
+    return pages.act(
+        request,
+        lambda: planning.benefit_delete(benefit=benefit, actor=request.user),
+        success="Expected benefit removed.",
+        to=f"{initiative.get_absolute_url()}#benefits",
+    )
 
 
 def review_benefits(request, pk):
@@ -499,25 +480,21 @@ def review_benefits(request, pk):
     if not permissions.can_review_benefits(request.user, initiative):
         raise PermissionDenied("Only IT staff or the sponsor can review the benefits.")
     form = BenefitsReviewForm(request.POST or None, benefits=initiative.benefits.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_review_benefits(
-                initiative=initiative,
-                actor=request.user,
-                realised=form.realised_rows(),
-                summary=form.cleaned_data["summary"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Benefits review recorded.")
-            return redirect(f"{initiative.get_absolute_url()}#benefits")
-    return _item_form(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.initiative_review_benefits(
+            initiative=initiative, actor=request.user, realised=form.realised_rows(), summary=data["summary"]
+        ),
+        success="Benefits review recorded.",
+        to=f"{initiative.get_absolute_url()}#benefits",
+    )
+    return done or _item_form(
         request,
         initiative,
         form,
         heading="Benefits review",
         intro="For each benefit expected, what was realised (and how much, if it can be counted).",
         submit="Record the review",
-        status=400 if form.errors else 200,
+        status=pages.form_status(form),
     )

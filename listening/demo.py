@@ -15,9 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from partnership.audit import acting_as
-from partnership.choices import ReminderStatus
 from partnership.demo import PAIN_POINTS_PER_SCALE, bulk_volume
-from partnership.models import BusinessUnit, Reminder, User
+from partnership.models import BusinessUnit, User
+from partnership.notifications.choices import ReminderStatus
+from partnership.notifications.models import Reminder
 
 from . import services
 from .choices import Category, PainPointStatus, Risk, SessionKind, Source

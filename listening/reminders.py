@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.reminders import Message, ReminderKind, period_day, period_week, register, to_each
+from partnership.notifications import Message, ReminderKind, period_day, period_week, register, to_each
 from partnership.roles import Role
 
 from .choices import PainPointStatus

@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership.integrations.events import emit, pain_point_payload
+from partnership.notifications.services import notify
 from partnership.roles import is_it_staff
-from partnership.services import notify
 from partnership.visibility import who_can_see
 
 from .choices import (

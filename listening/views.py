@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from partnership.forms import add_service_errors
+from partnership import pages
 from partnership.models import BusinessUnit
+from partnership.pages import add_service_errors
 from partnership.roles import is_it_staff
 
 from . import permissions, selectors, services, sessions
@@ -111,20 +112,17 @@ def pain_point_create(request):
         source = Source.LISTENING_SESSION if session else Source.PORTAL
         draft = PainPoint(submitted_by=request.user, source=source, listening_session=session)
         form = PainPointForm(request.POST, instance=draft)
-        if form.is_valid():
-            try:
-                pain_point = services.pain_point_create(
-                    submitted_by=request.user,
-                    listening_session=session,
-                    source=source,
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Thank you: your pain point is recorded. IT will acknowledge it soon.")
-                return redirect(pain_point)
-        return render(request, "listening/pain_point_form.html", _submission_context(request, form, session), status=400)
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.pain_point_create(
+                submitted_by=request.user, listening_session=session, source=source, **data
+            ),
+            success="Thank you: your pain point is recorded. IT will acknowledge it soon.",
+        )
+        return done or render(
+            request, "listening/pain_point_form.html", _submission_context(request, form, session), status=400
+        )
     initial = {"business_unit": session.business_unit if session else request.user.business_unit}
     if request.GET.get("title"):
         initial["title"] = request.GET["title"][:200]
@@ -139,19 +137,15 @@ def pain_point_edit(request, pk):
         messages.error(request, "A merged pain point is read-only.")
         return redirect(pain_point)
     form = PainPointForm(request.POST or None, instance=pain_point)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pain_point_update(pain_point=pain_point, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Pain point updated.")
-            return redirect(pain_point)
-    return render(
+    done = pages.submit(
         request,
-        "listening/pain_point_edit.html",
-        {"form": form, "pain_point": pain_point},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.pain_point_update(pain_point=pain_point, actor=request.user, **data),
+        success="Pain point updated.",
+        to=pain_point,
+    )
+    return done or render(
+        request, "listening/pain_point_edit.html", {"form": form, "pain_point": pain_point}, status=pages.form_status(form)
     )
 
 
@@ -233,13 +227,7 @@ def pain_point_transition(request, pk, action):
 
 def _simple_write(request, pk, write, success: str):
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
-    try:
-        write(pain_point)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect(pain_point)
+    return pages.act(request, lambda: write(pain_point), success=success, to=pain_point)
 
 
 @require_POST
@@ -277,14 +265,15 @@ def pain_point_unwatch(request, pk):
 def pain_point_comment(request, pk):
     pain_point = get_object_or_404(PainPoint.objects.for_user(request.user), pk=pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(pain_point=pain_point, author=request.user, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Comment added.")
-            return redirect(f"{pain_point.get_absolute_url()}#comments")
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.comment_add(pain_point=pain_point, author=request.user, body=data["body"]),
+        success="Comment added.",
+        to=f"{pain_point.get_absolute_url()}#comments",
+    )
+    if done:
+        return done
     fresh = get_object_or_404(selectors.pain_point_detail(user=request.user), pk=pk)
     return render(
         request, "listening/pain_point_detail.html", _detail_context(request, fresh, bound=("comment", form)), status=400
@@ -299,20 +288,22 @@ def evaluation_edit(request, pk):
     if request.method == "POST":
         form = EvaluationForm(request.POST)
         formset = EvaluationOptionFormSet(request.POST, prefix="options")
-        if form.is_valid() and formset.is_valid():
-            try:
-                services.evaluation_save(
-                    pain_point=pain_point,
-                    actor=request.user,
-                    summary=form.cleaned_data["summary"],
-                    plan=form.cleaned_data["plan"],
-                    options=option_rows(formset),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Evaluation saved.")
-                return redirect(pain_point)
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.evaluation_save(
+                pain_point=pain_point,
+                actor=request.user,
+                summary=data["summary"],
+                plan=data["plan"],
+                options=option_rows(formset),
+            ),
+            success="Evaluation saved.",
+            to=pain_point,
+            also=[formset],
+        )
+        if done:
+            return done
         status = 400
     else:
         form = EvaluationForm(initial={"summary": evaluation.summary, "plan": evaluation.plan} if evaluation else None)
@@ -397,15 +388,13 @@ def session_list(request):
 def session_create(request):
     permissions.require_it(request.user, "record listening sessions")
     form = ListeningSessionForm(request.POST or None, initial={"it_attendees": [request.user.pk]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = sessions.listening_session_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Listening session recorded. Add the pain points it surfaced.")
-            return redirect(session)
-    return render(request, "listening/session_form.html", {"form": form}, status=400 if form.errors else 200)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: sessions.listening_session_create(actor=request.user, **data),
+        success="Listening session recorded. Add the pain points it surfaced.",
+    )
+    return done or render(request, "listening/session_form.html", {"form": form}, status=pages.form_status(form))
 
 
 def session_detail(request, pk):

@@ -9,9 +9,7 @@ class PartnershipConfig(AppConfig):
     def ready(self):
         from . import security  # noqa: F401  (connects the login signal receivers)
         from .celery import ensure_broker_folders
-        from .extramile import indicators  # noqa: F401  (extra-mile indicators and tasks)
         from .roles import sync_role_permissions
-        from .score import reminders  # noqa: F401  (the quarterly pulse reminder)
 
         ensure_broker_folders()
         from .api import fields

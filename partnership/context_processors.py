@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from .models import Notification
+from .notifications.models import Notification
 from .roles import is_business_manager, is_cio, is_it_staff, primary_role
 
 

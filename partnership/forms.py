@@ -2,8 +2,8 @@
 
 from django import forms
 
-from .choices import DeliveryChannel
 from .models import TokenScope
+from .notifications.choices import DeliveryChannel
 
 
 class ApiTokenForm(forms.Form):
@@ -41,9 +41,3 @@ class NotificationPreferencesForm(forms.Form):
             if self.cleaned_data[self.field_name(preference.key)] != preference.channel
         }
 
-
-def add_service_errors(form, exc) -> None:
-    """Show a service's refusal (a ValidationError) on the form field it names, or on the form."""
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)

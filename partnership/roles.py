@@ -1,4 +1,4 @@
-"""The four roles of the portal. They are Django groups, created by a data migration."""
+"""The four roles of the portal (Django groups) and the model permissions of each."""
 
 from django.db import models
 
@@ -64,44 +64,90 @@ def primary_role(user) -> str:
     return ""
 
 
-PORTAL_APPS = ("partnership", "listening", "initiatives", "revenue", "steering")
+# --- Django model permissions of each role ------------------------------------------------------
+# One table: every model of every portal app -> the actions each role may take on it. It is
+# applied after every migrate (`sync_role_permissions`, a post_migrate receiver), so each group
+# holds exactly these permissions; a test fails when a model is missing here. Visibility of single
+# objects is still decided by each model's `for_user()`, and the services' guards decide the rest:
+# these permissions are what the admin and `user.has_perm()` read.
 
-# Django model permissions of each role, as "app_label.codename" shell patterns. They are
-# (re)applied after every migrate, so a model added later gets its role permissions too.
-# Visibility of single objects is decided by each model's `for_user()`, not by these.
-ROLE_PERMISSIONS = {
-    Role.CIO: [f"{app}.*" for app in PORTAL_APPS if app != "partnership"]
-    + ["partnership.view_*", "partnership.add_apitoken", "partnership.change_apitoken"],
-    Role.IT_STAFF: [
-        f"{app}.{action}_*" for app in PORTAL_APPS if app != "partnership" for action in ("view", "add", "change")
-    ]
-    + ["partnership.view_businessunit", "partnership.add_apitoken", "partnership.change_apitoken"],
-    Role.BUSINESS_MANAGER: [f"{app}.view_*" for app in PORTAL_APPS if app != "partnership"]
-    + ["listening.add_*", "partnership.view_businessunit", "partnership.add_apitoken"],
-    Role.INTEGRATION_CLIENT: ["listening.view_*", "listening.add_*", "listening.change_*", "partnership.view_businessunit"],
+V, VA, VC, VAC, VACD = "view", "view add", "view change", "view add change", "view add change delete"
+CIO, IT, BM, IC = Role.CIO, Role.IT_STAFF, Role.BUSINESS_MANAGER, Role.INTEGRATION_CLIENT
+
+PILLAR = {CIO: VACD, IT: VAC, BM: V}  # IT runs the pillar, the business reads it
+LISTENING = {CIO: VACD, IT: VAC, BM: VA, IC: VAC}  # the business and the ticketing tools write pain points
+IT_ONLY = {CIO: VACD, IT: VAC}
+CIO_READS = {CIO: V}
+OWN = {CIO: VAC, IT: VAC, BM: VAC, IC: VAC}  # personal rows (inbox, preferences): `for_user` keeps them apart
+
+PERMISSION_TABLE: dict[str, dict[str, str]] = {
+    "partnership.businessunit": {CIO: V, IT: V, BM: V, IC: V},
+    "partnership.user": CIO_READS,
+    "partnership.auditlogentry": CIO_READS,
+    "partnership.apitoken": {CIO: VAC, IT: "add change", BM: "add"},
+    "notifications.notification": {CIO: VC, IT: VC, BM: VC, IC: VC},  # change: mark as read
+    "notifications.notificationpreference": OWN,
+    "notifications.reminder": CIO_READS,
+    "score.scoreconfig": {CIO: VA, IT: V},  # a new version, never an edit
+    "score.scoresnapshot": {CIO: V, IT: V, BM: V},
+    "score.pulseresponse": {CIO: V, IT: V, BM: VA},
+    "integrations.integrationsource": CIO_READS,
+    "integrations.inbounddelivery": CIO_READS,
+    "integrations.idempotencyrecord": CIO_READS,
+    "integrations.webhooksubscription": {CIO: VACD, IC: VACD},
+    "integrations.webhookdelivery": {CIO: V, IC: V},
+    "extramile.extramileaction": PILLAR,
+    "extramile.extramilerating": {CIO: VACD, IT: V, BM: VA},  # recipients rate what IT did
+    "extramile.maintenancewindow": PILLAR,
+    "extramile.checkin": {CIO: VACD, IT: VAC, BM: VC},  # key users answer theirs
+    "extramile.problemsuggestion": IT_ONLY,
+    "extramile.resolutionsurvey": {CIO: VACD, IT: V, BM: VC},  # respondents answer theirs
+    **{f"listening.{model}": LISTENING for model in (
+        "painpoint", "vote", "watch", "comment", "painpointstatuschange", "evaluation", "evaluationoption",
+        "listeningsession",
+    )},
+    **{f"initiatives.{model}": PILLAR for model in (
+        "initiative", "risk", "riskacceptance", "milestone", "benefit", "initiativecomment", "decisionrecord",
+    )},
+    **{f"revenue.{model}": PILLAR for model in ("revenueproject", "revenuestagechange", "revenueentry")},
+    **{f"steering.{model}": PILLAR for model in (
+        "committee", "membership", "meeting", "agendaitem", "attendance", "actionitem", "decision", "position",
+        "event", "registration",
+    )},
 }
+
+PORTAL_APPS = tuple(dict.fromkeys(key.partition(".")[0] for key in PERMISSION_TABLE))
+
+
+def role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """Role name -> its (app label, codename) pairs, read from `PERMISSION_TABLE`."""
+    wanted = {role.value: set() for role in Role}
+    for key, actions_of in PERMISSION_TABLE.items():
+        app_label, _, model = key.partition(".")
+        for role, actions in actions_of.items():
+            wanted[role].update((app_label, f"{action}_{model}") for action in actions.split())
+    return wanted
 
 
 def sync_role_permissions(**kwargs):
-    """Create the role groups if needed and give each its permissions (post_migrate).
+    """Create the role groups if needed and give each exactly its permissions (post_migrate).
 
     post_migrate is sent once per app, and auth creates each app's permissions in its own
     turn, so this waits for the last app to have them all.
     """
-    from fnmatch import fnmatch
-
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
     if kwargs.get("app_config") is not list(apps.get_app_configs())[-1]:
         return
 
-    permissions = list(
-        Permission.objects.filter(content_type__app_label__in=PORTAL_APPS).select_related("content_type")
-    )
-    for role, patterns in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        wanted = [
-            p for p in permissions if any(fnmatch(f"{p.content_type.app_label}.{p.codename}", pat) for pat in patterns)
-        ]
-        group.permissions.set(wanted)
+    using = kwargs.get("using", "default")
+    by_key = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.using(using).filter(content_type__app_label__in=PORTAL_APPS).select_related(
+            "content_type"
+        )
+    }
+    for role, keys in role_permissions().items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([by_key[key] for key in sorted(keys) if key in by_key])

@@ -73,10 +73,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "partnership",
+    "partnership.notifications",
+    "partnership.score",
+    "partnership.integrations",
     "listening",
     "initiatives",
     "revenue",
     "steering",
+    "partnership.extramile",
 ]
 
 MIDDLEWARE = [
@@ -311,19 +315,19 @@ def _every(task: str, schedule: crontab, expires: int) -> dict:
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": _every("partnership.tasks.heartbeat", _cron("SCHEDULE_HEARTBEAT", "*/5 * * * *"), 4 * 60),
     "score-snapshots": _every(
-        "partnership.tasks.take_score_snapshots", _cron("SCHEDULE_SCORE_SNAPSHOTS", "30 2 * * *"), 23 * 3600
+        "partnership.score.tasks.take_score_snapshots", _cron("SCHEDULE_SCORE_SNAPSHOTS", "30 2 * * *"), 23 * 3600
     ),
-    "score-rollup": _every("partnership.tasks.refresh_score_rollup", _cron("SCHEDULE_SCORE_ROLLUP", "* * * * *"), 50),
+    "score-rollup": _every("partnership.score.tasks.refresh_score_rollup", _cron("SCHEDULE_SCORE_ROLLUP", "* * * * *"), 50),
     # Reminders: the sweep fills the ledger and queues the sender; the sender entry is the safety
     # net that delivers what a lost message or a killed worker left pending.
     "reminders-sweep": _every(
-        "partnership.tasks.sweep_reminders", _cron("SCHEDULE_REMINDERS_SWEEP", "*/15 * * * *"), 14 * 60
+        "partnership.notifications.tasks.sweep_reminders", _cron("SCHEDULE_REMINDERS_SWEEP", "*/15 * * * *"), 14 * 60
     ),
     "reminders-send": _every(
-        "partnership.tasks.send_reminders", _cron("SCHEDULE_REMINDERS_SEND", "*/5 * * * *"), 4 * 60
+        "partnership.notifications.tasks.send_reminders", _cron("SCHEDULE_REMINDERS_SEND", "*/5 * * * *"), 4 * 60
     ),
     "reminders-digest": _every(
-        "partnership.tasks.send_reminder_digests", _cron("SCHEDULE_REMINDERS_DIGEST", "0 7 * * *"), 23 * 3600
+        "partnership.notifications.tasks.send_reminder_digests", _cron("SCHEDULE_REMINDERS_DIGEST", "0 7 * * *"), 23 * 3600
     ),
     "extramile-check-ins": _every(
         "partnership.extramile.tasks.create_check_ins", _cron("SCHEDULE_EXTRAMILE_CHECK_INS", "*/10 * * * *"), 9 * 60

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ApiTokenForm, NotificationPreferencesForm
-from .models import ApiToken, Notification
-from .reminders.selectors import preferences_for
-from .reminders.services import notification_preference_set
+from .models import ApiToken
+from .notifications.models import Notification
+from .notifications.selectors import preferences_for
+from .notifications.services import notification_mark_read, notification_preference_set
 from .roles import Role, primary_role
 from .visibility import hide_unseeable
 
@@ -76,7 +77,7 @@ def inbox(request):
 def notification_open(request, pk):
     """Mark a notification read and go to the object it is about."""
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    notification_mark_read(user=request.user, notification=notification)
     [notification] = hide_unseeable(request.user, [notification])
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
@@ -85,7 +86,7 @@ def notification_open(request, pk):
 
 @require_POST
 def notification_mark_all_read(request):
-    count = services.notification_mark_read(user=request.user)
+    count = notification_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("inbox")
 

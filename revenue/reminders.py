@@ -18,7 +18,7 @@ from django.db.models import F, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.reminders import Message, ReminderKind, period_month, register
+from partnership.notifications import Message, ReminderKind, period_month, register
 from partnership.roles import Role
 
 from .figures import year_label, year_of

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.integrations.events import absolute_url, emit
+from partnership.notifications.services import notify
 from partnership.roles import Role, is_business_manager, is_it_staff
-from partnership.services import notify
 
 from .choices import Stage, next_stage
 from .figures import CENT, add_months, month_start

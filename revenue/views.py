@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from partnership.forms import add_service_errors
+from partnership import pages
+from partnership.pages import add_service_errors
 
 from . import selectors, services
 from .choices import Stage
@@ -133,32 +134,30 @@ def _refused(request, project, **forms):
 def project_create(request):
     _require_manager(request.user)
     form = RevenueProjectForm(request.POST or None, currency=settings.PORTAL_CURRENCY)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.revenue_project_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{project.name}” identified.")
-            return redirect(project)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "revenue/project_form.html", {"form": form, "project": None}, status=status)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.revenue_project_create(actor=request.user, **data),
+        success=lambda project: f"“{project.name}” identified.",
+    )
+    return done or render(
+        request, "revenue/project_form.html", {"form": form, "project": None}, status=pages.form_status(form)
+    )
 
 
 def project_edit(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
     _require_manager(request.user)
     form = RevenueProjectForm(request.POST or None, instance=project, currency=settings.PORTAL_CURRENCY)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.revenue_project_update(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Project saved.")
-            return redirect(project)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "revenue/project_form.html", {"form": form, "project": project}, status=status)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.revenue_project_update(project=project, actor=request.user, **data),
+        success="Project saved.",
+    )
+    return done or render(
+        request, "revenue/project_form.html", {"form": form, "project": project}, status=pages.form_status(form)
+    )
 
 
 @require_POST
@@ -232,31 +231,28 @@ def entry_add(request, pk):
     project = get_object_or_404(RevenueProject.objects.for_user(request.user), pk=pk)
     _require_manager(request.user)
     form = EntryForm(request.POST)
-    if form.is_valid():
-        try:
-            entry = services.revenue_entry_create(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Revenue for {entry.month:%Y-%m} recorded.")
-            return redirect(f"{project.get_absolute_url()}#entries")
-    return _refused(request, project, entry_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.revenue_entry_create(project=project, actor=request.user, **data),
+        success=lambda entry: f"Revenue for {entry.month:%Y-%m} recorded.",
+        to=f"{project.get_absolute_url()}#entries",
+    )
+    return done or _refused(request, project, entry_form=form)
 
 
 def entry_edit(request, pk):
     entry = get_object_or_404(RevenueEntry.objects.for_user(request.user).select_related("project"), pk=pk)
     _require_manager(request.user)
     form = EntryEditForm(request.POST or None, initial={"amount": entry.amount, "note": entry.note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revenue_entry_update(entry=entry, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Revenue for {entry.month:%Y-%m} corrected.")
-            return redirect(f"{entry.project.get_absolute_url()}#entries")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "revenue/entry_form.html", {"form": form, "entry": entry}, status=status)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.revenue_entry_update(entry=entry, actor=request.user, **data),
+        success=f"Revenue for {entry.month:%Y-%m} corrected.",
+        to=f"{entry.project.get_absolute_url()}#entries",
+    )
+    return done or render(request, "revenue/entry_form.html", {"form": form, "entry": entry}, status=pages.form_status(form))
 
 
 @require_POST

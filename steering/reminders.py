@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, Whe
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from partnership.reminders import Message, ReminderKind, register
+from partnership.notifications import Message, ReminderKind, register
 
 from .choices import DecisionStatus, MemberRole
 

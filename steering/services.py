@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.integrations.events import emit
+from partnership.notifications.services import notify
 from partnership.roles import is_it_staff
-from partnership.services import notify
 
 from .choices import AttendanceStatus, DecisionStatus, MemberRole, Side, Topic
 from .models import (

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('initiatives', '0002_clamp_out_of_range_values'),
         ('listening', '0004_bounds'),
-        ('partnership', '0010_bounds'),
+        ('partnership', '0011_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

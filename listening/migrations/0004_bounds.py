@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('listening', '0003_clamp_out_of_range_values'),
-        ('partnership', '0009_clamp_out_of_range_values'),
+        ('partnership', '0010_clamp_out_of_range_values'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,8 +3,9 @@
 from rest_framework import serializers
 
 from .. import bounds
-from ..choices import DeliveryChannel
-from ..models import ApiToken, BusinessUnit, Notification, TokenScope, User
+from ..models import ApiToken, BusinessUnit, TokenScope, User
+from ..notifications.choices import DeliveryChannel
+from ..notifications.models import Notification
 from ..roles import primary_role, role_names
 
 

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
-from ..models import ApiToken, BusinessUnit, Notification
-from ..reminders.selectors import preference_for, preferences_for
-from ..reminders.services import notification_preference_set
+from ..models import ApiToken, BusinessUnit
+from ..notifications.models import Notification
+from ..notifications.selectors import preference_for, preferences_for
+from ..notifications.services import notification_mark_read, notification_preference_set
 from ..visibility import hide_unseeable
 from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet
 from .serializers import (
@@ -98,13 +99,13 @@ class NotificationViewSet(PortalReadOnlyViewSet):
     @extend_schema(request=None, responses=MarkedReadSerializer)
     @action(detail=True, methods=["post"], url_path="mark-read")
     def mark_read(self, request, pk=None):
-        count = services.notification_mark_read(user=request.user, notification=self.get_object())
+        count = notification_mark_read(user=request.user, notification=self.get_object())
         return Response({"marked_read": count})
 
     @extend_schema(request=None, responses=MarkedReadSerializer)
     @action(detail=False, methods=["post"], url_path="mark-all-read")
     def mark_all_read(self, request):
-        return Response({"marked_read": services.notification_mark_read(user=request.user)})
+        return Response({"marked_read": notification_mark_read(user=request.user)})
 
 
 KIND_PARAMETER = OpenApiParameter(

@@ -46,8 +46,8 @@ class ExtraMileRatingAdmin(admin.ModelAdmin):
 class CheckInInline(admin.TabularInline):
     model = CheckIn
     extra = 0
-    fields = ["key_user", "due_at", "status", "systems_ok", "answered_at", "answered_by", "pain_point_id"]
-    readonly_fields = ["answered_at", "answered_by", "pain_point_id"]
+    fields = ["key_user", "due_at", "status", "systems_ok", "answered_at", "answered_by", "pain_point"]
+    readonly_fields = ["answered_at", "answered_by", "pain_point"]
     autocomplete_fields = ["key_user"]
 
 
@@ -65,13 +65,13 @@ class MaintenanceWindowAdmin(admin.ModelAdmin):
 
 @admin.register(CheckIn)
 class CheckInAdmin(admin.ModelAdmin):
-    list_display = ["window", "key_user", "due_at", "status", "answered_at", "answered_by", "pain_point_id", "notified_at"]
+    list_display = ["window", "key_user", "due_at", "status", "answered_at", "answered_by", "pain_point", "notified_at"]
     list_filter = ["status", "systems_ok", "key_user__business_unit", "due_at"]
-    list_select_related = ["window", "key_user", "answered_by"]
+    list_select_related = ["window", "key_user", "answered_by", "pain_point"]
     search_fields = ["window__system", "key_user__username", "key_user__last_name", "problem"]
     date_hierarchy = "due_at"
     autocomplete_fields = ["window", "key_user"]
-    readonly_fields = ["answered_at", "answered_by", "pain_point_id", "notified_at", "created_at", "updated_at"]
+    readonly_fields = ["answered_at", "answered_by", "pain_point", "notified_at", "created_at", "updated_at"]
 
 
 @admin.register(ProblemSuggestion)
@@ -81,15 +81,16 @@ class ProblemSuggestionAdmin(admin.ModelAdmin):
     list_select_related = ["business_unit", "decided_by", "action"]
     search_fields = ["reason", "key", "dismiss_reason"]
     date_hierarchy = "created_at"
-    readonly_fields = ["key", "trigger", "evidence", "pain_point_id", "decided_by", "decided_at", "action", "created_at", "updated_at"]
+    readonly_fields = ["key", "trigger", "evidence", "pain_point", "decided_by", "decided_at", "action", "created_at", "updated_at"]
 
 
 @admin.register(ResolutionSurvey)
 class ResolutionSurveyAdmin(admin.ModelAdmin):
-    list_display = ["pain_point_id", "respondent", "role", "business_unit", "resolved_at", "due_at", "rating", "answered_at"]
+    list_display = ["pain_point", "respondent", "role", "business_unit", "resolved_at", "due_at", "rating", "answered_at"]
     list_filter = ["role", "rating", "business_unit", "resolved_at"]
-    list_select_related = ["respondent", "business_unit"]
+    list_select_related = ["respondent", "business_unit", "pain_point"]
     search_fields = ["respondent__username", "respondent__last_name", "comment"]
     date_hierarchy = "resolved_at"
     autocomplete_fields = ["respondent", "business_unit"]
+    raw_id_fields = ["pain_point"]
     readonly_fields = ["answered_at", "notified_at", "created_at", "updated_at"]

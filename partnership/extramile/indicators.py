@@ -1,16 +1,11 @@
 """The extra-mile pillar's indicators and attention items, registered with the partnership score.
 
-Imported from `PartnershipConfig.ready()`. It also imports the feature's Celery tasks, so that
-the worker (which autodiscovers `partnership.tasks` only) knows them, and its reminder kinds.
+Imported from `ExtraMileConfig.ready()`.
 """
 
 from ..score import Indicator, register
 from ..score.registry import Attention, AttentionSource, Pillar, register_attention
-from . import (
-    reminders,  # noqa: F401  (registers the extra-mile reminder kinds)
-    selectors,
-    tasks,  # noqa: F401  (registers the extra-mile Celery tasks)
-)
+from . import selectors
 
 register(
     Indicator(

@@ -1,13 +1,10 @@
-"""Models of "Take the extra mile" (they belong to the partnership app: app_label "partnership").
+"""Models of "Take the extra mile" (the extramile app; the tables keep their partnership_ names).
 
-Links to the pillar apps. partnership/ is the project package every pillar app depends on
-(users, business units), so its migrations must never depend on a pillar app's migrations, or the
-two graphs would form a cycle. These models therefore never hold a database foreign key to a
-pillar model:
+Links to the pillar apps:
 - an action's subject is a generic relation (`subject_type` + `subject_id`, limited to pain points,
   initiatives and revenue projects), or an external ticket reference;
-- a check-in, a repeated-problem suggestion and a survey name their pain point by its primary key
-  (`pain_point_id`-like integer fields below); selectors load the pain points in one query.
+- a check-in, a repeated-problem suggestion and a survey name their pain point by a foreign key
+  (`pain_point`), so this app's migrations depend on listening's.
 
 Visibility (`for_user`, used by every page, endpoint and export):
 - IT staff, the CIO and superusers see everything;
@@ -18,7 +15,6 @@ Visibility (`for_user`, used by every page, endpoint and export):
 - a repeated-problem suggestion: IT only.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -100,7 +96,7 @@ class ExtraMileAction(AuditedModel):
     objects = ExtraMileActionQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_extramileaction"  # kept from the partnership app (no table moved)
         ordering = ["-performed_on", "-id"]
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
@@ -149,7 +145,7 @@ class ExtraMileRating(AuditedModel):
     objects = ExtraMileRatingQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_extramilerating"  # kept from the partnership app (no table moved)
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -205,7 +201,7 @@ class MaintenanceWindow(AuditedModel):
     objects = MaintenanceWindowQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_maintenancewindow"  # kept from the partnership app (no table moved)
         ordering = ["-starts_at", "-id"]
         indexes = [models.Index(fields=["ends_at"], condition=Q(check_ins_created_at__isnull=True), name="extramile_window_due_idx")]
 
@@ -261,15 +257,17 @@ class CheckIn(AuditedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The key user, or IT answering on their behalf after a call.",
     )
-    pain_point_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The pain point a 'no' created (listening.PainPoint primary key)."
+    # SET_NULL: the key user's answer stays on record when the pain point it raised is deleted.
+    pain_point = models.ForeignKey(
+        "listening.PainPoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins",
+        help_text="The pain point a 'no' created.",
     )
     notified_at = models.DateTimeField(null=True, blank=True, help_text="When the key user was asked.")
 
     objects = CheckInQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_checkin"  # kept from the partnership app (no table moved)
         ordering = ["due_at", "id"]
         verbose_name = "check-in"
         constraints = [models.UniqueConstraint(fields=["window", "key_user"], name="extramile_checkin_once_per_key_user")]
@@ -309,8 +307,10 @@ class ProblemSuggestion(AuditedModel):
     trigger = models.CharField(max_length=20, choices=SuggestionTrigger.choices)
     business_unit = models.ForeignKey("partnership.BusinessUnit", on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=20, help_text="The pain points' category (listening).")
-    pain_point_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The pain point with many votes (listening.PainPoint primary key)."
+    # SET_NULL: IT's decision on the proposal (and its evidence) stays when the pain point goes.
+    pain_point = models.ForeignKey(
+        "listening.PainPoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeat_suggestions",
+        help_text="The pain point with many votes.",
     )
     evidence = models.JSONField(default=list, help_text="Primary keys of the pain points behind the proposal.")
     proposed_kind = models.CharField(max_length=30, choices=ActionKind.choices, default=ActionKind.MANUAL_FAQ)
@@ -327,7 +327,7 @@ class ProblemSuggestion(AuditedModel):
     objects = SuggestionQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_problemsuggestion"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -344,8 +344,7 @@ class SurveyQuerySet(models.QuerySet):
             return self.none()
         if is_it_staff(user):
             return self
-        # The listening app's model by name: partnership/ is below the pillar apps (see above).
-        pain_points = apps.get_model("listening", "PainPoint").objects.for_user(user)
+        pain_points = self.model.pain_point.field.related_model.objects.for_user(user)
         return self.filter(Exists(pain_points.filter(pk=OuterRef("pain_point_id"))), respondent=user)
 
     def answered(self):
@@ -358,7 +357,8 @@ class ResolutionSurvey(AuditedModel):
     Unique per (pain point, respondent), so the task that creates surveys may run again freely.
     """
 
-    pain_point_id = models.PositiveBigIntegerField(help_text="listening.PainPoint primary key.")
+    # CASCADE: a survey is about its pain point and means nothing without it.
+    pain_point = models.ForeignKey("listening.PainPoint", on_delete=models.CASCADE, related_name="resolution_surveys")
     business_unit = models.ForeignKey(
         "partnership.BusinessUnit", on_delete=models.CASCADE, related_name="+", help_text="The pain point's unit."
     )
@@ -374,13 +374,13 @@ class ResolutionSurvey(AuditedModel):
     objects = SurveyQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_resolutionsurvey"  # kept from the partnership app (no table moved)
         ordering = ["-resolved_at", "-id"]
         verbose_name = "post-resolution survey"
         # The survey reminder: unanswered surveys by deadline.
         indexes = [models.Index(fields=["due_at"], condition=Q(answered_at__isnull=True), name="extramile_survey_open_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["pain_point_id", "respondent"], name="extramile_survey_once_per_person"),
+            models.UniqueConstraint(fields=["pain_point", "respondent"], name="extramile_survey_once_per_person"),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="extramile_survey_rating_1_to_5"
             ),

@@ -28,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
-from ..reminders import Message, ReminderKind, register, to_each, union
+from ..notifications import Message, ReminderKind, register, to_each, union
 from ..roles import Role
 from .choices import ActionStatus, CheckInStatus, SurveyRole
 
@@ -148,7 +148,7 @@ register(
             "A check-in after planned downtime is due in a few hours and you have not answered "
             "(once, to the key user)."
         ),
-        target_model="partnership.CheckIn",
+        target_model="extramile.CheckIn",
         due=_check_in_due,
         message=_check_in_due_message,
         select_related=CHECK_IN_RELATED,
@@ -160,7 +160,7 @@ register(
         key=CHECK_IN_OVERDUE,
         label="Overdue check-ins after maintenance",
         description="Your check-in after planned downtime is overdue (once, to the key user).",
-        target_model="partnership.CheckIn",
+        target_model="extramile.CheckIn",
         due=_check_in_overdue,
         message=_check_in_overdue_message,
         select_related=CHECK_IN_RELATED,
@@ -175,7 +175,7 @@ register(
             "A key user has not answered their check-in well after it was due (once, to the IT person "
             "who recorded the window, or to the IT staff group)."
         ),
-        target_model="partnership.CheckIn",
+        target_model="extramile.CheckIn",
         due=_check_in_escalated,
         message=_check_in_escalated_message,
         select_related=CHECK_IN_RELATED,
@@ -231,7 +231,7 @@ def _ensure_link_content_type(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     migrate gives no content type. Create it after migrate like the others, so the ledger never
     creates it inside a transaction that may roll back (the content-type cache would keep a
     stale id)."""
-    if sender.name != "partnership":
+    if sender.label != "extramile":
         return
     from django.contrib.contenttypes.models import ContentType
 
@@ -247,7 +247,7 @@ register(
         key=RATING_PENDING,
         label="Extra-mile actions waiting for your rating",
         description="IT did something for you beyond the request and you have not rated it yet (once per action).",
-        target_model="partnership.ExtraMileAction_recipients",
+        target_model="extramile.ExtraMileAction_recipients",
         due=_rating_pending,
         message=_rating_message,
         select_related=("extramileaction__performed_by", "extramileaction__business_unit"),
@@ -294,7 +294,7 @@ register(
         key=SURVEY_PENDING,
         label="Surveys after a resolved pain point",
         description="A survey on a resolved pain point is about to close and you have not answered (once).",
-        target_model="partnership.ResolutionSurvey",
+        target_model="extramile.ResolutionSurvey",
         due=_survey_pending,
         message=_survey_message,
         select_related=("business_unit",),

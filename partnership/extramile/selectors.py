@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -173,17 +173,11 @@ def overdue_check_ins(*, user):
 # --- Surveys -----------------------------------------------------------------------------------------
 
 
-def _pain_point_title():
-    from listening.models import PainPoint
-
-    return Subquery(PainPoint.objects.filter(pk=OuterRef("pain_point_id")).values("title")[:1])
-
-
 def survey_list(*, user):
     return (
         ResolutionSurvey.objects.for_user(user)
         .select_related("respondent", "business_unit")
-        .annotate(pain_point_title=_pain_point_title())
+        .annotate(pain_point_title=F("pain_point__title"))
     )
 
 
@@ -234,7 +228,7 @@ class SurveyResults:
 def survey_results(pain_point) -> SurveyResults:
     """What the pain point page shows: how many were asked and answered, the average, the
     comments. Two queries. The caller has already checked that the user sees the pain point."""
-    surveys = ResolutionSurvey.objects.filter(pain_point_id=pain_point.pk)
+    surveys = pain_point.resolution_surveys.all()
     totals = surveys.aggregate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)), average=Avg("rating"))
     comments = list(surveys.answered().exclude(comment="").select_related("respondent").order_by("-answered_at")[:20])
     average = totals["average"]

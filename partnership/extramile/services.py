@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..integrations.events import absolute_url, emit, pain_point_payload
+from ..notifications.services import notify
 from ..roles import is_it_staff
-from ..services import notify
 from .choices import (
     PROPOSAL_KINDS,
     SUBJECT_MODELS,
@@ -309,7 +309,7 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
             source_system="check-in",
             external_ref=f"check-in-{check_in.pk}",
         )
-        check_in.pain_point_id = pain_point.pk
+        check_in.pain_point = pain_point
         emit(
             "check_in.failed",
             _check_in_failed_payload(check_in, pain_point, answered_by=actor, problem=problem),
@@ -470,11 +470,10 @@ def surveys_create(*, now: datetime.datetime | None = None) -> int:
     claimed = list(
         ResolutionSurvey.objects.filter(notified_at__isnull=True, answered_at__isnull=True)
         .select_for_update(skip_locked=True, of=("self",))
-        .select_related("respondent")
+        .select_related("respondent", "pain_point")
     )
-    titles = _pain_point_titles({s.pain_point_id for s in claimed})
     for survey in claimed:
-        title = titles.get(survey.pain_point_id, "your pain point")
+        title = survey.pain_point.title
         notify(
             recipients=[survey.respondent],
             kind="extramile.survey",
@@ -485,14 +484,6 @@ def surveys_create(*, now: datetime.datetime | None = None) -> int:
         )
     ResolutionSurvey.objects.filter(pk__in=[s.pk for s in claimed]).update(notified_at=now)
     return len(claimed)
-
-
-def _pain_point_titles(pks) -> dict:
-    from listening.models import PainPoint
-
-    if not pks:
-        return {}
-    return dict(PainPoint.objects.filter(pk__in=pks).values_list("pk", "title"))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from ..tasks import RETRY_ON_TRANSIENT_ERRORS
+from ..retries import RETRY_ON_TRANSIENT_ERRORS
 from . import services
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..forms import add_service_errors
+from .. import pages
 from ..models import BusinessUnit
+from ..pages import add_service_errors
 from ..roles import is_it_staff
 from . import selectors, services
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionStatus
@@ -130,33 +131,30 @@ def action_create(request):
     subject = _prefill_subject(request) if request.method == "GET" else None
     if request.method == "POST":
         form = ActionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                subject = selectors.visible_subject(request.user, data.get("subject_type"), data.get("subject_id"))
-                action = services.extra_mile_action_create(
-                    actor=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    business_unit=data["business_unit"],
-                    description=data["description"],
-                    performed_on=data["performed_on"],
-                    effort_hours=data["effort_hours"],
-                    recipients=list(data["recipients"]),
-                    subject=subject,
-                    external_ref=data["external_ref"],
-                    evidence_url=data["evidence_url"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                count = len(data["recipients"])
-                messages.success(
-                    request,
-                    f"Logged “{action.title}”."
-                    + (f" {count} recipient{'s' if count != 1 else ''} asked to confirm and rate it." if count else ""),
-                )
-                return redirect(action)
+
+        def log(data):
+            return services.extra_mile_action_create(
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                business_unit=data["business_unit"],
+                description=data["description"],
+                performed_on=data["performed_on"],
+                effort_hours=data["effort_hours"],
+                recipients=list(data["recipients"]),
+                subject=selectors.visible_subject(request.user, data.get("subject_type"), data.get("subject_id")),
+                external_ref=data["external_ref"],
+                evidence_url=data["evidence_url"],
+            )
+
+        def logged(action):
+            count = len(form.cleaned_data["recipients"])
+            asked = f" {count} recipient{'s' if count != 1 else ''} asked to confirm and rate it." if count else ""
+            return f"Logged “{action.title}”.{asked}"
+
+        done = pages.submit(request, form, log, success=logged)
+        if done:
+            return done
         status = 400
     else:
         initial = {"performed_on": timezone.localdate(), "effort_hours": 1, "kind": ActionKind.EXTRA_ANALYSIS}
@@ -219,19 +217,21 @@ def action_detail(request, pk):
 def action_rate(request, pk):
     action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.extra_mile_action_rate(
-                action=action, rated_by=request.user, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Thank you: you confirmed “{action.title}” and rated it {form.cleaned_data['rating']}/5.")
-            return redirect("extramile:for-us" if request.POST.get("next") == "for-us" else action)
+    back = "extramile:for-us" if request.POST.get("next") == "for-us" else action
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.extra_mile_action_rate(
+            action=action, rated_by=request.user, rating=data["rating"], comment=data["comment"]
+        ),
+        success=lambda _: f"Thank you: you confirmed “{action.title}” and rated it {form.cleaned_data['rating']}/5.",
+        to=back,
+    )
+    if done:
+        return done
     for error in form.errors.values():
         messages.error(request, " ".join(error))
-    return redirect("extramile:for-us" if request.POST.get("next") == "for-us" else action)
+    return redirect(back)
 
 
 @require_POST
@@ -354,14 +354,14 @@ def window_create(request):
     _require_it(request.user, "record maintenance windows")
     if request.method == "POST":
         form = MaintenanceWindowForm(request.POST)
-        if form.is_valid():
-            try:
-                window = services.maintenance_window_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Maintenance window of {window.system} recorded; its key users will be asked once it ends.")
-                return redirect(window)
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.maintenance_window_create(actor=request.user, **data),
+            success=lambda window: f"Maintenance window of {window.system} recorded; its key users will be asked once it ends.",
+        )
+        if done:
+            return done
         status = 400
     else:
         form = MaintenanceWindowForm()
@@ -437,14 +437,15 @@ def survey_detail(request, pk):
     form = SurveyForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.survey_answer(survey=survey, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Thank you for your answer.")
-                return redirect(survey)
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.survey_answer(survey=survey, actor=request.user, **data),
+            success="Thank you for your answer.",
+            to=survey,
+        )
+        if done:
+            return done
         status = 400
     can_answer = survey.respondent_id == request.user.pk and not survey.is_answered and not survey.is_closed
     return render(request, "extramile/survey_detail.html", {"survey": survey, "form": form, "can_answer": can_answer}, status=status)

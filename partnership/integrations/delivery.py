@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..services import notify
+from ..notifications.services import notify
 from .choices import DeliveryStatus
 from .models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
 from .signatures import standard_headers

@@ -1,7 +1,7 @@
 """Models of the ticketing integration: inbound sources and their delivery log, idempotency
 records of API writes, and outbound webhook subscriptions with their deliveries.
 
-They belong to the partnership app (app_label) and are imported by `partnership/models.py`.
+They belong to the integrations app; their tables keep the names they had in the partnership app.
 Links to pillar objects (the pain point a delivery wrote) are generic (content type + id), so
 partnership/ never depends on a pillar app's migrations.
 """
@@ -72,7 +72,7 @@ class IntegrationSource(AuditedModel):
     audit_exclude = AuditedModel.audit_exclude | {"secret", "previous_secret"}
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_integrationsource"  # kept from the partnership app (no table moved)
         ordering = ["name"]
 
     def __str__(self):
@@ -118,7 +118,7 @@ class InboundDelivery(models.Model):
     objects = InboundDeliveryQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_inbounddelivery"  # kept from the partnership app (no table moved)
         ordering = ["-received_at", "-id"]
         verbose_name_plural = "inbound deliveries"
         constraints = [
@@ -163,7 +163,7 @@ class IdempotencyRecord(models.Model):
     objects = IdempotencyRecordQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_idempotencyrecord"  # kept from the partnership app (no table moved)
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
 
@@ -201,7 +201,7 @@ class WebhookSubscription(AuditedModel):
     audit_exclude = AuditedModel.audit_exclude | {"secret"}
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_webhooksubscription"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -243,7 +243,7 @@ class WebhookDelivery(models.Model):
     objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_webhookdelivery"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "webhook deliveries"
         indexes = [models.Index(fields=["id"], condition=Q(status="pending"), name="webhook_delivery_pending_idx")]

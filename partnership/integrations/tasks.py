@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from ..reminders.services import TRANSIENT_ERRORS
+from ..retries import TRANSIENT_ERRORS
 from .delivery import AttemptOutcome, integration_records_purge, stale_delivery_ids, webhook_delivery_attempt
 
 logger = logging.getLogger("portal.integrations")

@@ -34,7 +34,7 @@ class ScoreConfig(AuditedModel):
     objects = ScoreConfigQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_scoreconfig"  # kept from the partnership app (no table moved)
         ordering = ["-version"]
 
     def __str__(self):
@@ -66,7 +66,7 @@ class ScoreSnapshot(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_scoresnapshot"  # kept from the partnership app (no table moved)
         ordering = ["date"]
         constraints = [
             # One snapshot a day per unit and window, and one overall: the task may run twice.
@@ -113,7 +113,7 @@ class PulseResponse(AuditedModel):
     objects = PulseResponseQuerySet.as_manager()
 
     class Meta:
-        app_label = "partnership"
+        db_table = "partnership_pulseresponse"  # kept from the partnership app (no table moved)
         ordering = ["-quarter", "-created_at"]
         constraints = [models.UniqueConstraint(fields=["respondent", "quarter"], name="pulse_once_a_quarter")]
 

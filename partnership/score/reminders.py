@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef, Value
 
-from ..reminders import Message, ReminderKind, period_quarter, register
+from ..notifications import Message, ReminderKind, period_quarter, register
 from ..roles import Role
 
 

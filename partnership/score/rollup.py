@@ -1,7 +1,7 @@
 """The score rollup: every indicator measured for every unit, kept in the cache by a beat task.
 
 Measuring the indicators aggregates the pillars' tables (a million pain points cost about
-140 ms a window on two cores), so a beat task (`partnership.tasks.refresh_score_rollup`, every
+140 ms a window on two cores), so a beat task (`partnership.score.tasks.refresh_score_rollup`, every
 minute by default, `SCHEDULE_SCORE_ROLLUP`) measures each dashboard window for the company
 and every unit at once and stores the raw measures in the shared cache. The dashboard,
 its CSV exports and `GET /api/v1/score/` read them when they are fresh (at most

@@ -3,13 +3,12 @@
 import csv
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..forms import add_service_errors
+from .. import pages
 from ..models import BusinessUnit
 from ..roles import is_business_manager, is_cio, is_it_staff
 from ..templatetags.portal_numbers import score_format
@@ -146,16 +145,17 @@ def score_config(request):
     if request.method == "POST":
         if not is_cio(request.user):
             raise PermissionDenied("Only the CIO changes the weights and targets.")
-        if form.is_valid():
-            try:
-                new = services.score_config_create(
-                    actor=request.user, weights=form.weights(), targets=form.targets(), note=form.cleaned_data["note"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Weights and targets saved as version {new.version}.")
-                return redirect("score-config")
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.score_config_create(
+                actor=request.user, weights=form.weights(), targets=form.targets(), note=data["note"]
+            ),
+            success=lambda new: f"Weights and targets saved as version {new.version}.",
+            to="score-config",
+        )
+        if done:
+            return done
     versions = ScoreConfig.objects.for_user(request.user).select_related("created_by")[:20]
     return render(request, "score/config.html", {"form": form, "versions": versions, "config": config,
                                                   "can_edit": is_cio(request.user)})
@@ -167,12 +167,14 @@ def pulse(request):
     quarter = selectors.quarter_of(timezone.localdate())
     answered = request.user.pulse_responses.filter(quarter=quarter).first()
     form = PulseForm(request.POST or None)
-    if request.method == "POST" and answered is None and form.is_valid():
-        try:
-            services.pulse_respond(respondent=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Thank you: your answer helps IT become a better partner.")
-            return redirect("pulse")
+    if answered is None:
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.pulse_respond(respondent=request.user, **data),
+            success="Thank you: your answer helps IT become a better partner.",
+            to="pulse",
+        )
+        if done:
+            return done
     return render(request, "score/pulse.html", {"form": form, "quarter": quarter, "answered": answered})

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0010_bounds'),
+        ('partnership', '0011_bounds'),
         ('steering', '0003_clamp_out_of_range_values'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

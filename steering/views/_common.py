@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 
 from partnership.api.base import stably_ordered
-from partnership.forms import add_service_errors  # noqa: F401  (re-exported to the views)
 
 PAGE_SIZE = 25
 

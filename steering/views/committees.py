@@ -1,18 +1,19 @@
 """Committee pages: the list, one committee with its members, meetings and decisions, and forms."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db import transaction
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from partnership import pages
 
 from .. import selectors, services
 from ..choices import Topic
 from ..forms import CommitteeForm, DecisionForm, MeetingForm, MembershipForm
 from ..models import Committee, Membership
 from ..permissions import can_create_committee, can_manage_committee
-from ._common import add_service_errors, paginate, require
+from ._common import paginate, require
 
 
 def committee_list(request):
@@ -61,18 +62,23 @@ def committee_detail(request, pk):
 def committee_create(request):
     require(can_create_committee(request.user))
     form = CommitteeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("name", "scope", "cadence", "purpose")}
-        committee = services.committee_create(**data, actor=request.user)
-        if not form.cleaned_data["is_active"]:
-            services.committee_update(committee=committee, is_active=False, actor=request.user)
-        messages.success(request, f"Committee “{committee}” created. Add its members next.")
-        return redirect(committee)
-    return render(
+
+    def create(data):
+        with transaction.atomic():
+            fields = {k: data[k] for k in ("name", "scope", "cadence", "purpose")}
+            committee = services.committee_create(**fields, actor=request.user)
+            if not data["is_active"]:
+                services.committee_update(committee=committee, is_active=False, actor=request.user)
+        return committee
+
+    done = pages.submit(
+        request, form, create, success=lambda committee: f"Committee “{committee}” created. Add its members next."
+    )
+    return done or render(
         request,
         "steering/form.html",
         {"form": form, "title": "New steering committee", "submit": "Create committee", "cancel": reverse("steering:committee-list")},
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -80,15 +86,18 @@ def committee_edit(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))
     form = CommitteeForm(request.POST or None, instance=Committee.objects.get(pk=committee.pk))
-    if request.method == "POST" and form.is_valid():
-        services.committee_update(committee=committee, **form.cleaned_data, actor=request.user)
-        messages.success(request, "Committee saved.")
-        return redirect(committee)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.committee_update(committee=committee, **data, actor=request.user),
+        success="Committee saved.",
+        to=committee,
+    )
+    return done or render(
         request,
         "steering/form.html",
         {"form": form, "title": f"Edit {committee}", "submit": "Save", "cancel": committee.get_absolute_url()},
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -97,15 +106,14 @@ def member_add(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))
     form = MembershipForm(request.POST, committee=committee)
-    if form.is_valid():
-        try:
-            membership = services.membership_add(committee=committee, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{membership.user} joined the committee.")
-            return redirect(committee)
-    return render(request, "steering/committee_detail.html", _committee_context(request, committee, form), status=400)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.membership_add(committee=committee, **data, actor=request.user),
+        success=lambda membership: f"{membership.user} joined the committee.",
+        to=committee,
+    )
+    return done or render(request, "steering/committee_detail.html", _committee_context(request, committee, form), status=400)
 
 
 @require_POST
@@ -113,30 +121,27 @@ def member_remove(request, pk):
     membership = get_object_or_404(Membership.objects.for_user(request.user).select_related("committee", "user"), pk=pk)
     committee = membership.committee
     require(can_manage_committee(request.user, committee))
-    try:
-        services.membership_remove(membership=membership, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{membership.user} left the committee.")
-    return redirect(committee)
+    return pages.act(
+        request,
+        lambda: services.membership_remove(membership=membership, actor=request.user),
+        success=f"{membership.user} left the committee.",
+        to=committee,
+    )
 
 
 def meeting_create(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["agenda"] = data["agenda"].splitlines()
-        try:
-            meeting = services.meeting_schedule(committee=committee, **data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Meeting scheduled; the members were notified.")
-            return redirect(meeting)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.meeting_schedule(
+            committee=committee, **{**data, "agenda": data["agenda"].splitlines()}, actor=request.user
+        ),
+        success="Meeting scheduled; the members were notified.",
+    )
+    return done or render(
         request,
         "steering/form.html",
         {
@@ -145,7 +150,7 @@ def meeting_create(request, pk):
             "submit": "Schedule meeting",
             "cancel": committee.get_absolute_url(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -157,15 +162,13 @@ def decision_create(request, pk):
     if meeting_id and meeting_id.isdigit() and committee.meetings.filter(pk=meeting_id).exists():
         initial["meeting"] = meeting_id
     form = DecisionForm(request.POST or None, committee=committee, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_propose(committee=committee, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Decision proposed; the voting members were asked for their position.")
-            return redirect(decision)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.decision_propose(committee=committee, **data, actor=request.user),
+        success="Decision proposed; the voting members were asked for their position.",
+    )
+    return done or render(
         request,
         "steering/form.html",
         {
@@ -174,5 +177,5 @@ def decision_create(request, pk):
             "submit": "Propose decision",
             "cancel": committee.get_absolute_url(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )

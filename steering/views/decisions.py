@@ -5,14 +5,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partnership import pages
 from partnership.models import BusinessUnit
+from partnership.pages import add_service_errors
 from partnership.roles import is_it_staff
 
 from .. import selectors, services
 from ..choices import DecisionStatus, Side, Topic
 from ..forms import DecisionCloseForm, DecisionForm, PositionForm
 from ..models import Committee, Decision, Membership
-from ._common import add_service_errors, paginate, parse_date, require
+from ._common import paginate, parse_date, require
 
 BUY_IN_FILTERS = [("yes", "With business buy-in"), ("no", "Without business buy-in"), ("none", "No business position yet")]
 
@@ -106,20 +108,22 @@ def decision_edit(request, pk):
     require(_can_manage(request.user, decision.committee, Membership.objects.filter(committee=decision.committee, user=request.user).first()))
     instance = Decision.objects.get(pk=decision.pk)
     form = DecisionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            services.decision_update(decision=Decision.objects.get(pk=decision.pk), **changed, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Decision saved.")
-            return redirect(decision)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.decision_update(
+            decision=Decision.objects.get(pk=decision.pk),
+            **{name: data[name] for name in form.changed_data},
+            actor=request.user,
+        ),
+        success="Decision saved.",
+        to=decision,
+    )
+    return done or render(
         request,
         "steering/form.html",
         {"form": form, "title": f"Edit “{decision}”", "submit": "Save", "cancel": decision.get_absolute_url()},
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -127,14 +131,15 @@ def decision_edit(request, pk):
 def decision_position(request, pk):
     decision = _visible_decision(request, pk)
     form = PositionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.position_record(decision=decision, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Your position is recorded.")
-            return redirect(decision)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.position_record(decision=decision, **data, actor=request.user),
+        success="Your position is recorded.",
+        to=decision,
+    )
+    if done:
+        return done
     context = _decision_context(request, decision, position_form=form)
     return render(request, "steering/decision_detail.html", context, status=400)
 

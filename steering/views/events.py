@@ -2,20 +2,20 @@
 
 import itertools
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from partnership import pages
 
 from .. import selectors, services
 from ..choices import EventKind
 from ..forms import EventAttendanceForm, EventForm, RatingForm
 from ..models import Event
 from ..permissions import can_create_event, can_manage_event
-from ._common import add_service_errors, paginate, parse_date, require
+from ._common import paginate, parse_date, require
 
 
 def event_list(request):
@@ -87,15 +87,17 @@ def event_detail(request, pk):
 def event_create(request):
     require(can_create_event(request.user))
     form = EventForm(request.POST or None, initial={"host": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        event = services.event_create(**form.cleaned_data, actor=request.user)
-        messages.success(request, f"“{event}” is on the calendar.")
-        return redirect(event)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.event_create(**data, actor=request.user),
+        success=lambda event: f"“{event}” is on the calendar.",
+    )
+    return done or render(
         request,
         "steering/form.html",
         {"form": form, "title": "New event", "submit": "Create event", "cancel": reverse("steering:event-list")},
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -103,47 +105,41 @@ def event_edit(request, pk):
     event = _visible_event(request, pk)
     require(can_manage_event(request.user, event))
     form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(event=Event.objects.get(pk=event.pk), **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Event saved.")
-            return redirect(event)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.event_update(event=Event.objects.get(pk=event.pk), **data, actor=request.user),
+        success="Event saved.",
+        to=event,
+    )
+    return done or render(
         request,
         "steering/form.html",
         {"form": form, "title": f"Edit “{event}”", "submit": "Save", "cancel": event.get_absolute_url()},
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
-
-
-def _refusal(request, exc: ValidationError, event):
-    messages.error(request, " ".join(exc.messages))
-    return redirect(event)
 
 
 @require_POST
 def event_register(request, pk):
     event = _visible_event(request, pk)
-    try:
-        services.event_register(event=event, actor=request.user)
-    except ValidationError as exc:
-        return _refusal(request, exc, event)
-    messages.success(request, f"You are registered for “{event}”.")
-    return redirect(event)
+    return pages.act(
+        request,
+        lambda: services.event_register(event=event, actor=request.user),
+        success=f"You are registered for “{event}”.",
+        to=event,
+    )
 
 
 @require_POST
 def event_unregister(request, pk):
     event = _visible_event(request, pk)
-    try:
-        services.event_unregister(event=event, actor=request.user)
-    except ValidationError as exc:
-        return _refusal(request, exc, event)
-    messages.success(request, f"You are no longer registered for “{event}”.")
-    return redirect(event)
+    return pages.act(
+        request,
+        lambda: services.event_unregister(event=event, actor=request.user),
+        success=f"You are no longer registered for “{event}”.",
+        to=event,
+    )
 
 
 @require_POST
@@ -153,16 +149,14 @@ def event_attendance(request, pk):
     require(can_manage_event(request.user, event))
     registrations = list(event.registrations.all())
     form = EventAttendanceForm(request.POST, registrations=registrations)
-    if form.is_valid():
-        came = {int(pk) for pk in form.cleaned_data["attendees"]}
-        try:
-            with transaction.atomic():
-                _record_attendance(request, event, form, registrations, came)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Attendance recorded.")
-            return redirect(event)
+    def record(data):
+        came = {int(pk) for pk in data["attendees"]}
+        with transaction.atomic():
+            _record_attendance(request, event, form, registrations, came)
+
+    done = pages.submit(request, form, record, success="Attendance recorded.", to=event)
+    if done:
+        return done
     context = _event_context(request, event, attendance_form=form)
     return render(request, "steering/event_detail.html", context, status=400)
 
@@ -171,14 +165,15 @@ def event_attendance(request, pk):
 def event_rate(request, pk):
     event = _visible_event(request, pk)
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.event_rate(event=event, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Thank you for your feedback.")
-            return redirect(event)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.event_rate(event=event, **data, actor=request.user),
+        success="Thank you for your feedback.",
+        to=event,
+    )
+    if done:
+        return done
     context = _event_context(request, event, rating_form=form)
     return render(request, "steering/event_detail.html", context, status=400)
 

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partnership import pages
 from partnership.models import BusinessUnit
 
 from .. import selectors, services
 from ..forms import ActionItemForm, AgendaItemForm, AttendanceForm, MeetingEditForm, MinutesForm
 from ..models import ActionItem, Committee
 from ..permissions import can_complete_action_item, can_manage_committee
-from ._common import add_service_errors, paginate, parse_date, require
+from ._common import paginate, parse_date, require
 
 
 def meeting_list(request):
@@ -80,19 +81,18 @@ def meeting_edit(request, pk):
     require(can_manage_committee(request.user, meeting.committee))
     initial = {"title": meeting.title, "starts_at": meeting.starts_at, "place": meeting.place, "link": meeting.link}
     form = MeetingEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=meeting, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Meeting saved.")
-            return redirect(meeting)
-    return render(
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.meeting_update(meeting=meeting, **data, actor=request.user),
+        success="Meeting saved.",
+        to=meeting,
+    )
+    return done or render(
         request,
         "steering/form.html",
         {"form": form, "title": f"Edit {meeting}", "submit": "Save", "cancel": meeting.get_absolute_url()},
-        status=400 if request.method == "POST" else 200,
+        status=pages.form_status(form),
     )
 
 
@@ -101,11 +101,14 @@ def agenda_add(request, pk):
     meeting = _visible_meeting(request, pk)
     require(can_manage_committee(request.user, meeting.committee))
     form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        services.agenda_item_add(meeting=meeting, **form.cleaned_data, actor=request.user)
-        messages.success(request, "Agenda item added.")
-        return redirect(meeting)
-    return _render_meeting(request, meeting, status=400, agenda_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.agenda_item_add(meeting=meeting, **data, actor=request.user),
+        success="Agenda item added.",
+        to=meeting,
+    )
+    return done or _render_meeting(request, meeting, status=400, agenda_form=form)
 
 
 @require_POST
@@ -113,15 +116,14 @@ def attendance_record(request, pk):
     meeting = _visible_meeting(request, pk)
     require(can_manage_committee(request.user, meeting.committee))
     form = AttendanceForm(request.POST, members=list(meeting.committee.memberships.all()))
-    if form.is_valid():
-        try:
-            services.attendance_record(meeting=meeting, statuses=form.statuses(), actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Attendance recorded.")
-            return redirect(meeting)
-    return _render_meeting(request, meeting, status=400, attendance_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.attendance_record(meeting=meeting, statuses=form.statuses(), actor=request.user),
+        success="Attendance recorded.",
+        to=meeting,
+    )
+    return done or _render_meeting(request, meeting, status=400, attendance_form=form)
 
 
 @require_POST
@@ -129,11 +131,14 @@ def minutes_record(request, pk):
     meeting = _visible_meeting(request, pk)
     require(can_manage_committee(request.user, meeting.committee))
     form = MinutesForm(request.POST)
-    if form.is_valid():
-        services.meeting_record_minutes(meeting=meeting, minutes=form.cleaned_data["minutes"], actor=request.user)
-        messages.success(request, "Minutes saved.")
-        return redirect(meeting)
-    return _render_meeting(request, meeting, status=400, minutes_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.meeting_record_minutes(meeting=meeting, minutes=data["minutes"], actor=request.user),
+        success="Minutes saved.",
+        to=meeting,
+    )
+    return done or _render_meeting(request, meeting, status=400, minutes_form=form)
 
 
 @require_POST
@@ -141,15 +146,14 @@ def action_item_create(request, pk):
     meeting = _visible_meeting(request, pk)
     require(can_manage_committee(request.user, meeting.committee))
     form = ActionItemForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.action_item_create(meeting=meeting, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Action item added; {item.owner} was notified.")
-            return redirect(meeting)
-    return _render_meeting(request, meeting, status=400, action_form=form)
+    done = pages.submit(
+        request,
+        form,
+        lambda data: services.action_item_create(meeting=meeting, **data, actor=request.user),
+        success=lambda item: f"Action item added; {item.owner} was notified.",
+        to=meeting,
+    )
+    return done or _render_meeting(request, meeting, status=400, action_form=form)
 
 
 def action_item_list(request):

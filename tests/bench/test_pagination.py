@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 
 from partnership.api.pagination import ESTIMATE_HEADER, count_or_estimate
-from partnership.models import BusinessUnit, Notification
+from partnership.models import BusinessUnit
+from partnership.notifications.models import Notification
 from tests.factories import BusinessUnitFactory
 
 pytestmark = pytest.mark.django_db

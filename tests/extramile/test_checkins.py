@@ -14,7 +14,7 @@ from partnership.extramile import services
 from partnership.extramile.choices import CheckInStatus
 from partnership.extramile.models import CheckIn, MaintenanceWindow
 from partnership.extramile.tasks import create_check_ins
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 
 from .factories import queries_of, record_window
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from partnership.extramile import services
 from partnership.extramile.choices import ActionKind, ActionStatus
 from partnership.extramile.models import ExtraMileAction, ExtraMileRating
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 
 from .factories import log_action, make_pain_point, queries_of
 

@@ -11,10 +11,10 @@ from partnership.extramile import reminders as kinds
 from partnership.extramile import services
 from partnership.extramile.choices import ActionStatus, SurveyRole
 from partnership.extramile.models import CheckIn, ResolutionSurvey
-from partnership.models import Notification, Reminder
-from partnership.reminders import get_kind
-from partnership.reminders import services as reminder_services
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.notifications import get_kind
+from partnership.notifications import services as reminder_services
+from partnership.notifications.models import Notification, Reminder
+from partnership.notifications.services import reminders_send, reminders_sweep
 from partnership.roles import Role
 
 from ..factories import UserFactory

@@ -12,7 +12,7 @@ from partnership.extramile import selectors, services
 from partnership.extramile.choices import ActionKind, ActionStatus, SuggestionStatus, SuggestionTrigger
 from partnership.extramile.models import ExtraMileAction, ProblemSuggestion, ResolutionSurvey
 from partnership.extramile.tasks import create_surveys, refresh_suggestions
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 from partnership.roles import Role
 
 from ..factories import UserFactory

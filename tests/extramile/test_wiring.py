@@ -95,7 +95,7 @@ def test_the_admin_lists_searches_and_opens_the_extra_mile_models(client, root, 
 
 def test_the_admin_is_for_superusers_only(client, ivan):
     client.force_login(ivan)
-    response = client.get(reverse("admin:partnership_extramileaction_changelist"))
+    response = client.get(reverse("admin:extramile_extramileaction_changelist"))
     assert response.status_code in (302, 403)
 
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from initiatives import planning, services
 from initiatives.reminders import KEY
-from partnership.models import Notification, Reminder
-from partnership.reminders import get_kind, registered_kinds
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.notifications import get_kind, registered_kinds
+from partnership.notifications.models import Notification, Reminder
+from partnership.notifications.services import reminders_send, reminders_sweep
 
 from .factories import make_approved, make_proposed
 
@@ -24,7 +24,7 @@ def only_the_milestone_kind(monkeypatch, settings):
     """The sweep and the sender see only this kind: the other apps' kinds have their own tests."""
     settings.INITIATIVES_MILESTONE_NOTICE_DAYS = 3
     kinds = [k for k in registered_kinds() if k.key == KEY]
-    monkeypatch.setattr("partnership.reminders.services.registered_kinds", lambda: kinds)
+    monkeypatch.setattr("partnership.notifications.services.registered_kinds", lambda: kinds)
 
 
 def at(day: datetime.date, hour: int = 12) -> datetime.datetime:

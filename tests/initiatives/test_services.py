@@ -11,7 +11,7 @@ from initiatives import planning, services
 from initiatives.choices import AcceptedAs, DecisionKind, InitiativeStatus, Origin
 from initiatives.models import Benefit, DecisionRecord, Initiative, Milestone, Risk, RiskAcceptance
 from listening.choices import PainPointStatus
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 
 from ..listening.factories import make_pain_point
 from .factories import make_approved, make_delivered, make_in_progress, make_initiative, make_proposed, reload

@@ -69,14 +69,14 @@ def test_disable_and_enable(db):
 def test_an_admin_adds_a_source_in_the_admin(client, root, sales):
     client.force_login(root)
     response = client.post(
-        "/admin/partnership/integrationsource/add/",
+        "/admin/integrations/integrationsource/add/",
         {"name": "helpdesk", "kind": "generic", "business_unit": sales.pk, "enabled": "on", "new_secret": "x" * 24},
     )
     assert response.status_code == 302, response.content
     source = IntegrationSource.objects.get()
     assert (source.secret, source.actor.username) == ("x" * 24, "integration-helpdesk")
     response = client.post(
-        f"/admin/partnership/integrationsource/{source.pk}/change/",
+        f"/admin/integrations/integrationsource/{source.pk}/change/",
         {"business_unit": sales.pk, "enabled": "on", "new_secret": "y" * 24},
     )
     assert response.status_code == 302

@@ -395,6 +395,6 @@ def test_the_admin_lists_the_delivery_log(jira, post_webhook, client, root):
     body = encode(jira_payload())
     post_webhook("jira", body, **jira_headers(body))
     client.force_login(root)
-    response = client.get("/admin/partnership/inbounddelivery/")
+    response = client.get("/admin/integrations/inbounddelivery/")
     assert response.status_code == 200
     assert b"OPS-1" in response.content

@@ -17,7 +17,7 @@ from partnership.integrations import events, services, tasks
 from partnership.integrations.choices import DeliveryStatus
 from partnership.integrations.delivery import AttemptOutcome, integration_records_purge, webhook_delivery_attempt
 from partnership.integrations.models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from listening import services as listening
 from partnership.integrations.models import WebhookDelivery, WebhookSubscription
 from partnership.integrations.services import webhook_subscription_create
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 
 from .test_outbound import Receiver
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from listening import reminders as kinds
 from listening import services
 from listening.sla import add_business_days
-from partnership.choices import ReminderStatus
-from partnership.models import BusinessUnit, Notification, Reminder
-from partnership.reminders import registry
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.models import BusinessUnit
+from partnership.notifications import registry
+from partnership.notifications.choices import ReminderStatus
+from partnership.notifications.models import Notification, Reminder
+from partnership.notifications.services import reminders_send, reminders_sweep
 from partnership.roles import Role
 from tests.factories import BusinessUnitFactory, UserFactory
 

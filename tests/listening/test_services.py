@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from listening import services
 from listening.choices import PainPointStatus, Source
 from listening.models import Evaluation, PainPoint, PainPointStatusChange, Vote, Watch
-from partnership.models import AuditLogEntry, Notification
+from partnership.models import AuditLogEntry
+from partnership.notifications.models import Notification
 
 from ..factories import UserFactory
 from .factories import make_pain_point, make_planned, recommended_options

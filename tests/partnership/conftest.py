@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnership.reminders import registry
+from partnership.notifications import registry
 
 from .reminder_kinds import UNIT_REVIEW, register_only_the_test_kind
 

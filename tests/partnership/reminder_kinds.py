@@ -12,7 +12,7 @@ import time
 
 from django.db.models import F, Value
 
-from partnership.reminders import Message, ReminderKind, period_week, registry
+from partnership.notifications import Message, ReminderKind, period_week, registry
 
 KEY = "test.unit_review"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from partnership.models import Notification
-from partnership.services import notify
+from partnership.notifications.models import Notification
+from partnership.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 

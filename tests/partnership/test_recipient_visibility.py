@@ -16,12 +16,12 @@ from django.db.models import Q
 
 from listening import services as listening
 from listening.models import PainPoint
-from partnership.choices import DeliveryChannel
 from partnership.extramile import services as extramile
 from partnership.extramile.models import ResolutionSurvey
 from partnership.extramile.reminders import SURVEY_PENDING
-from partnership.models import Notification
-from partnership.reminders.services import (
+from partnership.notifications.choices import DeliveryChannel
+from partnership.notifications.models import Notification
+from partnership.notifications.services import (
     notification_preference_set,
     reminders_send,
     reminders_send_digests,

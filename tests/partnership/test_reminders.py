@@ -8,11 +8,20 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from partnership import tasks
-from partnership.choices import DeliveryChannel, EmailState, ReminderStatus
-from partnership.models import BusinessUnit, Notification, NotificationPreference, Reminder, User
-from partnership.reminders import Message, ReminderKind, period_day, period_month, period_quarter, period_week, registry
-from partnership.reminders.services import (
+from partnership.models import BusinessUnit, User
+from partnership.notifications import (
+    Message,
+    ReminderKind,
+    period_day,
+    period_month,
+    period_quarter,
+    period_week,
+    registry,
+    tasks,
+)
+from partnership.notifications.choices import DeliveryChannel, EmailState, ReminderStatus
+from partnership.notifications.models import Notification, NotificationPreference, Reminder
+from partnership.notifications.services import (
     notification_preference_set,
     reminders_send,
     reminders_send_digests,
@@ -196,9 +205,9 @@ def test_the_tasks_retry_only_on_transient_errors_with_backoff_and_limits():
 def test_the_beat_schedule_runs_the_sweep_the_sender_and_the_digest(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["heartbeat"]["task"] == "partnership.tasks.heartbeat"
-    assert schedule["reminders-sweep"]["task"] == "partnership.tasks.sweep_reminders"
-    assert schedule["reminders-send"]["task"] == "partnership.tasks.send_reminders"
-    assert schedule["reminders-digest"]["task"] == "partnership.tasks.send_reminder_digests"
+    assert schedule["reminders-sweep"]["task"] == "partnership.notifications.tasks.sweep_reminders"
+    assert schedule["reminders-send"]["task"] == "partnership.notifications.tasks.send_reminders"
+    assert schedule["reminders-digest"]["task"] == "partnership.notifications.tasks.send_reminder_digests"
     assert all(entry["options"]["expires"] > 0 for entry in schedule.values())
 
 

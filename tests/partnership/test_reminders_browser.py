@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.notifications.services import reminders_send, reminders_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -24,9 +24,10 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from partnership.choices import ReminderStatus
-from partnership.models import BusinessUnit, Notification, Reminder, User
-from partnership.reminders.services import reminders_sweep
+from partnership.models import BusinessUnit, User
+from partnership.notifications.choices import ReminderStatus
+from partnership.notifications.models import Notification, Reminder
+from partnership.notifications.services import reminders_sweep
 
 from .reminder_kinds import KEY
 
@@ -152,7 +153,7 @@ def test_a_thousand_reminders_are_delivered_exactly_once_through_worker_kills_an
     beat = Celery("reliability-test-beat", broker=broker_url)
     beat.conf.update(task_serializer="json", broker_connection_retry_on_startup=True, broker_connection_timeout=2)
 
-    def play_beat(task="partnership.tasks.send_reminders"):
+    def play_beat(task="partnership.notifications.tasks.send_reminders"):
         """Queue a task as beat would; the broker may be coming back, so try for a while."""
         wait_for(lambda: _send(beat, task), 20, f"could not queue {task}")
 
@@ -163,7 +164,7 @@ def test_a_thousand_reminders_are_delivered_exactly_once_through_worker_kills_an
     try:
         redis.start()
         worker.start()
-        play_beat("partnership.tasks.sweep_reminders")
+        play_beat("partnership.notifications.tasks.sweep_reminders")
         wait_for(lambda: Reminder.objects.filter(kind=KEY).count() == UNITS * MEMBERS, 30, "the sweep did not run")
 
         kills = 0

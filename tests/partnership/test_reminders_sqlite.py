@@ -16,9 +16,9 @@ import django
 django.setup()
 from django.db import connection, transaction
 from django.utils import timezone
-from partnership.models import Reminder
-from partnership.reminders import registered_kinds
-from partnership.reminders.services import reminders_sweep
+from partnership.notifications.models import Reminder
+from partnership.notifications import registered_kinds
+from partnership.notifications.services import reminders_sweep
 
 assert connection.vendor == "sqlite", connection.vendor
 for days in (0, 10, 40, 200):

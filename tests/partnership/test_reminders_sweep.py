@@ -12,13 +12,14 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from partnership.choices import EmailState, ReminderStatus
 from partnership.extramile import services as extramile_services
 from partnership.extramile.reminders import CHECK_IN_ESCALATED
-from partnership.models import BusinessUnit, Reminder, User
-from partnership.reminders import FanOut, ReminderKind, period_week, registry, to_each, union
-from partnership.reminders import services as reminder_services
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.models import BusinessUnit, User
+from partnership.notifications import FanOut, ReminderKind, period_week, registry, to_each, union
+from partnership.notifications import services as reminder_services
+from partnership.notifications.choices import EmailState, ReminderStatus
+from partnership.notifications.models import Reminder
+from partnership.notifications.services import reminders_send, reminders_sweep
 from partnership.roles import Role
 from tests.extramile.factories import record_window
 from tests.factories import UserFactory
@@ -245,7 +246,7 @@ def test_a_kind_failing_in_the_database_is_skipped_and_the_others_still_insert(u
     use_kinds(_kind("test.a_broken_sql", broken_sql), _kind("test.b_broken_python", broken_python), *THREE)
     UserFactory(role=Role.IT_STAFF)
     make_units(2, 1)
-    with caplog.at_level(logging.ERROR, logger="partnership.reminders.services"):
+    with caplog.at_level(logging.ERROR, logger="partnership.notifications.services"):
         assert reminders_sweep() == 2 + 2 + 2
     assert {r.getMessage() for r in caplog.records} == {
         "reminder kind test.a_broken_sql: the due query failed; skipped in this sweep",

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partnership.models import Notification, Reminder
-from partnership.reminders import get_kind, registry
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.notifications import get_kind, registry
+from partnership.notifications.models import Notification, Reminder
+from partnership.notifications.services import reminders_send, reminders_sweep
 from partnership.roles import Role
 from revenue.choices import Stage
 from revenue.reminders import KEY

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from partnership.models import AuditLogEntry, Notification
+from partnership.models import AuditLogEntry
+from partnership.notifications.models import Notification
 from revenue import services
 from revenue.choices import Stage
 from revenue.figures import add_months

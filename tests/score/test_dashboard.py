@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.db.models import Count
 
-from partnership.models import Notification, PulseResponse, ScoreConfig, ScoreSnapshot
+from partnership.notifications.models import Notification
+from partnership.notifications.services import notify
 from partnership.score import Indicator, Measure, register
+from partnership.score.models import PulseResponse, ScoreConfig, ScoreSnapshot
 from partnership.score.registry import Pillar, registered_indicators, unregister
 from partnership.score.selectors import gather_measures
 from partnership.score.services import pulse_respond, score_snapshot_take
-from partnership.services import notify
 from tests.factories import BusinessUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,8 +216,8 @@ def test_integration_clients_have_no_dashboard(client, tess):
 def test_business_managers_are_reminded_of_the_pulse_once_a_quarter_until_they_answer(alice, mallory, ivan):
     from django.utils import timezone
 
-    from partnership.models import Reminder
-    from partnership.reminders.services import reminders_send, reminders_sweep
+    from partnership.notifications.models import Reminder
+    from partnership.notifications.services import reminders_send, reminders_sweep
 
     now = timezone.now()
     pulse_respond(respondent=mallory, understands=4, delivers=4, partner=4)

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 from partnership.score import rollup, scoring, selectors
 from partnership.score.registry import Window
 from partnership.score.services import score_config_create
-from partnership.tasks import refresh_score_rollup
+from partnership.score.tasks import refresh_score_rollup
 from tests.factories import BusinessUnitFactory
 from tests.score.test_dashboard import only_test_indicators  # noqa: F401  (fixture)
 
@@ -31,7 +31,7 @@ def _window(days=90):
 
 
 def test_the_beat_task_stores_every_window_and_the_schedule_runs_it_every_minute(settings, carla):
-    assert settings.CELERY_BEAT_SCHEDULE["score-rollup"]["task"] == "partnership.tasks.refresh_score_rollup"
+    assert settings.CELERY_BEAT_SCHEDULE["score-rollup"]["task"] == "partnership.score.tasks.refresh_score_rollup"
     assert str(settings.CELERY_BEAT_SCHEDULE["score-rollup"]["schedule"]._orig_minute) == "*"
     refresh_score_rollup()
     for days in rollup.WINDOW_DAYS:

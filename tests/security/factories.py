@@ -23,7 +23,7 @@ from partnership.extramile.choices import ActionKind, SuggestionTrigger
 from partnership.extramile.models import CheckIn, ProblemSuggestion, ResolutionSurvey
 from partnership.integrations import services as integration_services
 from partnership.integrations.models import WebhookDelivery
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 from partnership.roles import Role
 from partnership.services import api_token_create
 from revenue import services as revenue_services

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 from steering.choices import DecisionStatus, Stance
 from steering.models import ActionItem, Attendance, Committee, Decision, Event, Meeting, Position, Registration
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partnership.models import Notification, Reminder
-from partnership.reminders import registered_kinds
-from partnership.reminders.services import reminders_send, reminders_sweep
+from partnership.notifications import registered_kinds
+from partnership.notifications.models import Notification, Reminder
+from partnership.notifications.services import reminders_send, reminders_sweep
 from steering import services
 from steering.choices import DecisionStatus, MemberRole, Side
 
@@ -30,7 +30,7 @@ def only_steering_kinds(monkeypatch, settings):
     settings.STEERING_MEETING_NOTICE_DAYS = 2
     settings.STEERING_REVIEW_NOTICE_DAYS = 30
     kinds = [k for k in registered_kinds() if k.key.startswith("steering.")]
-    monkeypatch.setattr("partnership.reminders.services.registered_kinds", lambda: kinds)
+    monkeypatch.setattr("partnership.notifications.services.registered_kinds", lambda: kinds)
 
 
 def at(day: datetime.date, hour: int = 12) -> datetime.datetime:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from partnership.models import Notification
+from partnership.notifications.models import Notification
 from steering import services
 from steering.choices import DecisionStatus, Side, Stance
 from steering.models import ActionItem, Attendance, Decision, Meeting, Membership, Position, Registration

@@ -129,6 +129,7 @@ class SurveyAnswerSerializer(serializers.Serializer):
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
+    pain_point_id = serializers.IntegerField(read_only=True, allow_null=True)
     evidence = serializers.ListField(child=serializers.IntegerField(), read_only=True, help_text="Pain point ids.")
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 

@@ -2,7 +2,7 @@
 
 See docs/reminders.md and docs/development/adding-a-reminder-kind.md. Import the registry from here:
 
-    from partnership.reminders import Message, ReminderKind, register, to_each, union
+    from partnership.notifications import Message, ReminderKind, register, to_each, union
 """
 
 from .registry import (

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('partnership', '0009_clamp_out_of_range_values'),
+        ('partnership', '0010_clamp_out_of_range_values'),
     ]
 
     operations = [

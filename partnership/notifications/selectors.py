@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..models import NotificationPreference
+from .models import NotificationPreference
 from .registry import ReminderKind, get_kind, registered_kinds
 
 

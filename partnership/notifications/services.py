@@ -1,6 +1,6 @@
-"""Writes of reminders: the sweep, the sender, the daily digest and the preferences.
+"""Writes of notifications: the inbox, and the reminders' sweep, sender, daily digest and preferences.
 
-The ledger (`partnership.models.Reminder`) is the source of truth; Celery only says "look now".
+The ledger (`partnership.notifications.models.Reminder`) is the source of truth; Celery only says "look now".
 
 - The sweep asks each registered kind for its due rows and inserts them with ONE statement per
   kind, `INSERT ... SELECT ... FROM (<the kind's due query>) ON CONFLICT DO NOTHING` on
@@ -15,44 +15,30 @@ The ledger (`partnership.models.Reminder`) is the source of truth; Celery only s
 """
 
 import logging
-import smtplib
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-import kombu.exceptions
-import redis.exceptions
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from ..audit import acting_as
-from ..choices import DeliveryChannel, EmailState, ReminderStatus
-from ..models import Notification, NotificationPreference, Reminder
-from ..visibility import hide_unseeable, visible_to_each
+from ..retries import TRANSIENT_ERRORS
+from ..visibility import hide_unseeable, visible_to_each, who_can_see
+from .choices import DeliveryChannel, EmailState, ReminderStatus
+from .models import Notification, NotificationPreference, Reminder
 from .registry import due_sql, get_kind, registered_kinds
 from .selectors import channels_of
 
 logger = logging.getLogger(__name__)
-
-# Errors that say "try again later" (broker, database or mail server away), never "this is wrong".
-TRANSIENT_ERRORS = (
-    kombu.exceptions.OperationalError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    OperationalError,
-    InterfaceError,
-    smtplib.SMTPException,
-    ConnectionError,
-    TimeoutError,
-)
 
 SWEEP_INSERT_BATCH = 5000
 
@@ -69,6 +55,43 @@ class _BatchFailed(Exception):
     def __init__(self, ids):
         super().__init__(f"delivery of reminders {ids} failed")
         self.ids = ids
+
+
+# --- The inbox -----------------------------------------------------------------------------------
+
+
+def notify(*, recipients, kind: str, title: str, body: str = "", url: str = "", target=None) -> list[Notification]:
+    """Put a notification in each recipient's inbox (one bulk insert, duplicates folded).
+
+    With a `target`, only the recipients who may see it now (its model's `for_user`) get one:
+    following an object does not outlast the right to see it. Call it from inside a service's
+    transaction: the notifications commit with the change.
+    """
+    unique = {r.pk: r for r in recipients if r is not None and r.pk}
+    if target is not None:
+        unique = {r.pk: r for r in who_can_see(target, unique.values())}
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    rows = [
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+            target_type=target_type,
+            target_id=str(target.pk) if target is not None else "",
+        )
+        for recipient in unique.values()
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+def notification_mark_read(*, user, notification: Notification | None = None) -> int:
+    """Mark one notification, or all of the user's unread ones, as read."""
+    queryset = Notification.objects.for_user(user).unread()
+    if notification is not None:
+        queryset = queryset.filter(pk=notification.pk)
+    return queryset.update(read_at=timezone.now())
 
 
 # --- The sweep -----------------------------------------------------------------------------------

@@ -22,6 +22,6 @@ def clamp_out_of_range(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0008_extramile_reminder_indexes")]
+    dependencies = [("partnership", "0009_move_models_to_their_apps")]
 
     operations = [migrations.RunPython(clamp_out_of_range, migrations.RunPython.noop)]

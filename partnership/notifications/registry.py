@@ -38,7 +38,7 @@ from django.db import models
 from django.db.models.query import FlatValuesListIterable, QuerySet, ValuesIterable
 from django.utils import timezone
 
-from ..choices import DeliveryChannel
+from .choices import DeliveryChannel
 
 DueRows = Iterable[Mapping]
 DUE_KEYS = ("recipient_id", "target_id", "period")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    """The inbox, the reminder ledger with its sweep, sender and digest, and the preferences."""
+
+    name = "partnership.notifications"
+    label = "notifications"
+    verbose_name = "Notifications and reminders"
