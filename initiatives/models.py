@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import bounds
 from partnership.audit import AuditedModel
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
@@ -37,8 +37,9 @@ from .choices import (
     Origin,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
-ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+MONEY = {**bounds.MONEY_FIELD, "validators": bounds.MONEY}
+LONG = {"validators": bounds.LONG_TEXT}
+YEARS = {"validators": bounds.YEARS}
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -69,14 +70,18 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(Exists(concerned))
 
 
+_DATETIMES = ["status_changed_at", "proposed_at", "decided_at", "business_case_confirmed_at"]
+
+
 class Initiative(AuditedModel):
     """An opportunity IT creates, or a business initiative IT says "YES" to."""
 
-    title = models.CharField(max_length=200)
-    problem = models.TextField(help_text="What the business cannot do today, or what it loses.")
-    proposal = models.TextField(help_text="What IT proposes to build or change, and how.")
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    problem = models.TextField(help_text="What the business cannot do today, or what it loses.", **LONG)
+    proposal = models.TextField(help_text="What IT proposes to build or change, and how.", **LONG)
     alternative_considered = models.TextField(
         blank=True,
+        **LONG,
         help_text="The less traditional concept that makes “YES” possible (cloud instead of a new "
         "server cluster, a pilot, a partner...), and why.",
     )
@@ -113,22 +118,22 @@ class Initiative(AuditedModel):
         max_digits=6,
         decimal_places=2,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=bounds.FTE,
         help_text="Full-time equivalents IT puts on it.",
     )
-    start_date = models.DateField(null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
-    delivered_on = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, **YEARS)
+    target_date = models.DateField(null=True, blank=True, **YEARS)
+    delivered_on = models.DateField(null=True, blank=True, **YEARS)
     status = models.CharField(max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.IDEA)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
-    proposed_at = models.DateTimeField(null=True, blank=True, help_text="When it was proposed for a decision.")
-    decided_at = models.DateTimeField(null=True, blank=True, help_text="When the CIO approved or rejected it.")
-    closing_reason = models.TextField(blank=True, help_text="Why it was rejected or cancelled.")
-    business_case_confirmed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True, **YEARS)
+    proposed_at = models.DateTimeField(null=True, blank=True, help_text="When it was proposed for a decision.", **YEARS)
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When the CIO approved or rejected it.", **YEARS)
+    closing_reason = models.TextField(blank=True, help_text="Why it was rejected or cancelled.", **LONG)
+    business_case_confirmed_at = models.DateTimeField(null=True, blank=True, **YEARS)
     business_case_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    benefits_review_summary = models.TextField(blank=True)
+    benefits_review_summary = models.TextField(blank=True, **LONG)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -144,14 +149,16 @@ class Initiative(AuditedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(one_off_cost__gte=0) & Q(yearly_running_cost__gte=0) & Q(fte__gte=0),
-                name="initiatives_costs_not_negative",
-                violation_error_message="Costs and people cannot be negative.",
-            ),
-            models.CheckConstraint(
                 condition=Q(start_date__isnull=True) | Q(target_date__isnull=True) | Q(target_date__gte=F("start_date")),
                 name="initiatives_target_not_before_start",
                 violation_error_message="The target date cannot be before the start.",
+            ),
+            *bounds.constraints(
+                "initiatives_initiative",
+                numbers={"one_off_cost": bounds.MONEY, "yearly_running_cost": bounds.MONEY, "fte": bounds.FTE},
+                dates=["start_date", "target_date", "delivered_on"],
+                datetimes=_DATETIMES,
+                nullable=["start_date", "target_date", "delivered_on", *_DATETIMES],
             ),
         ]
 
@@ -167,10 +174,6 @@ class Initiative(AuditedModel):
             errors["target_date"] = "The target date cannot be before the start."
         if self.start_date and self.delivered_on and self.delivered_on < self.start_date:
             errors["delivered_on"] = "It cannot be delivered before it started."
-        for name in ("one_off_cost", "yearly_running_cost", "fte"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                errors[name] = "Cannot be negative."
         if self.status in (InitiativeStatus.REJECTED, InitiativeStatus.CANCELLED) and not self.closing_reason.strip():
             errors["closing_reason"] = "Say why: the sponsor and the owner will read it."
         if errors:
@@ -220,11 +223,13 @@ class Risk(AuditedModel):
     """A risk of failure of an initiative: probability x impact on a 1-5 scale each."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="risks")
-    description = models.TextField()
-    probability = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE, help_text="1 (rare) to 5 (almost certain).")
-    impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE, help_text="1 (minor) to 5 (severe).")
-    score = models.PositiveSmallIntegerField(editable=False, help_text="Probability x impact, 1 to 25.")
-    mitigation = models.TextField(blank=True)
+    description = models.TextField(**LONG)
+    probability = models.PositiveSmallIntegerField(validators=bounds.SCALE, help_text="1 (rare) to 5 (almost certain).")
+    impact = models.PositiveSmallIntegerField(validators=bounds.SCALE, help_text="1 (minor) to 5 (severe).")
+    score = models.PositiveSmallIntegerField(
+        editable=False, validators=bounds.RISK_SCORE, help_text="Probability x impact, 1 to 25."
+    )
+    mitigation = models.TextField(blank=True, **LONG)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiative_risks"
     )
@@ -234,11 +239,10 @@ class Risk(AuditedModel):
     class Meta:
         ordering = ["-score", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(probability__gte=1, probability__lte=5, impact__gte=1, impact__lte=5),
-                name="initiatives_risk_1_to_5",
-                violation_error_message="Probability and impact go from 1 to 5.",
-            )
+            *bounds.constraints(
+                "initiatives_risk",
+                numbers={"probability": bounds.SCALE, "impact": bounds.SCALE, "score": bounds.RISK_SCORE},
+            ),
         ]
 
     def __str__(self):
@@ -252,14 +256,9 @@ class Risk(AuditedModel):
         return f"{self.initiative.get_absolute_url()}#risks"
 
     def clean(self):
-        errors = {}
-        for name in ("probability", "impact"):
-            value = getattr(self, name)
-            if value is None or not 1 <= value <= 5:
-                errors[name] = f"The {name} goes from 1 to 5."
-        if errors:
-            raise ValidationError(errors)
-        self.score = self.probability * self.impact
+        # The range of each is its field's validator; the score follows them.
+        if isinstance(self.probability, int) and isinstance(self.impact, int):
+            self.score = self.probability * self.impact
 
 
 class RiskAcceptance(AuditedModel):
@@ -272,14 +271,19 @@ class RiskAcceptance(AuditedModel):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="risk_acceptances")
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     accepted_as = models.CharField(max_length=10, choices=AcceptedAs.choices)
-    accepted_at = models.DateTimeField(default=timezone.now)
-    statement = models.TextField(help_text="In your words: which risk you accept, and why it is worth it.")
-    highest_score = models.PositiveSmallIntegerField(help_text="The highest risk score it covered.")
+    accepted_at = models.DateTimeField(default=timezone.now, **YEARS)
+    statement = models.TextField(help_text="In your words: which risk you accept, and why it is worth it.", **LONG)
+    highest_score = models.PositiveSmallIntegerField(
+        help_text="The highest risk score it covered.", validators=bounds.RISK_SCORE
+    )
 
     objects = _FollowsInitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["accepted_at", "id"]
+        constraints = bounds.constraints(
+            "initiatives_riskacceptance", numbers={"highest_score": bounds.RISK_SCORE}, datetimes=["accepted_at"]
+        )
 
     def __str__(self):
         return f"Risk of {self.initiative} accepted by {self.accepted_by}"
@@ -292,15 +296,16 @@ class Milestone(AuditedModel):
     """A step of an initiative with its due date; done when `done_on` is set."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=200)
-    due_on = models.DateField("due")
-    done_on = models.DateField("done on", null=True, blank=True)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    due_on = models.DateField("due", **YEARS)
+    done_on = models.DateField("done on", null=True, blank=True, **YEARS)
 
     objects = _FollowsInitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["done_on", "due_on"])]
+        constraints = bounds.constraints("initiatives_milestone", dates=["due_on", "done_on"], nullable=["done_on"])
 
     def __str__(self):
         return f"{self.title} ({self.due_on:%Y-%m-%d})"
@@ -321,18 +326,24 @@ class Benefit(AuditedModel):
     """A benefit expected of an initiative and, after the benefits review, what was realised."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="benefits")
-    description = models.TextField(help_text="e.g. 'Month-end close two days shorter'.")
+    description = models.TextField(help_text="e.g. 'Month-end close two days shorter'.", **LONG)
     expected_amount = models.DecimalField(
         null=True, blank=True, help_text="Optional: the yearly value in money.", **MONEY
     )
-    realised = models.TextField(blank=True, help_text="What was realised, entered at the benefits review.")
+    realised = models.TextField(blank=True, help_text="What was realised, entered at the benefits review.", **LONG)
     realised_amount = models.DecimalField(null=True, blank=True, **MONEY)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, **YEARS)
 
     objects = _FollowsInitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
+        constraints = bounds.constraints(
+            "initiatives_benefit",
+            numbers={"expected_amount": bounds.MONEY, "realised_amount": bounds.MONEY},
+            datetimes=["reviewed_at"],
+            nullable=["expected_amount", "realised_amount", "reviewed_at"],
+        )
 
     def __str__(self):
         return self.description[:80]
@@ -348,7 +359,7 @@ class InitiativeComment(AuditedModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="initiative_comments"
     )
-    body = models.TextField()
+    body = models.TextField(**LONG)
 
     objects = _FollowsInitiativeQuerySet.as_manager()
 
@@ -366,17 +377,18 @@ class DecisionRecord(AuditedModel):
     """One entry of an initiative's decision record: who decided what, when, and why."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, **YEARS)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=30, choices=DecisionKind.choices)
     from_status = models.CharField(max_length=20, choices=InitiativeStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=InitiativeStatus.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **LONG)
 
     objects = _FollowsInitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = bounds.constraints("initiatives_decisionrecord", datetimes=["at"])
 
     def __str__(self):
         return f"{self.initiative}: {self.get_kind_display()}"

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from partnership import bounds
 from partnership.models import BusinessUnit
 from partnership.roles import Role
 
@@ -79,7 +80,7 @@ class EvaluationOptionForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     pros = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     cons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    rough_cost = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    rough_cost = forms.DecimalField(**bounds.MONEY_FIELD, required=False, validators=bounds.MONEY)
     risk = forms.ChoiceField(choices=Risk.choices, initial=Risk.MEDIUM)
     recommended = forms.BooleanField(required=False, label="Recommended")
 

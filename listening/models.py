@@ -12,16 +12,16 @@ Visibility (one rule, used by every page, API endpoint, search and export throug
 """
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation, localcontext
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import bounds
 from partnership.audit import AuditedModel
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
@@ -38,13 +38,29 @@ from .choices import (
 )
 
 
-def yearly_cost(hours_lost_per_week, people_affected) -> Decimal:
-    """Hours lost a week x people x hourly rate x working weeks, rounded to cents."""
-    rate = Decimal(str(settings.LISTENING_HOURLY_RATE))
-    weeks = Decimal(settings.LISTENING_WORKING_WEEKS)
-    hours = Decimal(str(hours_lost_per_week or 0))
-    people = Decimal(people_affected or 0)
-    return (hours * people * rate * weeks).quantize(Decimal("0.01"))
+def _bounded(value, low, high) -> Decimal | None:
+    try:
+        number = Decimal(str(value or 0).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return min(max(number, Decimal(low)), Decimal(high)) if number.is_finite() else None
+
+
+def yearly_cost(hours_lost_per_week, people_affected) -> Decimal | None:
+    """Hours lost a week x people x hourly rate x working weeks, rounded to cents.
+
+    It cannot raise: the form's live estimate passes what was typed, so text that is no number
+    gives None, and a number past its bounds counts as the bound; the arithmetic runs with room
+    for any rate (the default context's 28 digits overflowed when quantizing a huge product).
+    """
+    hours = _bounded(hours_lost_per_week, 0, bounds.HOURS_PER_WEEK_MAX)
+    people = _bounded(people_affected, 0, bounds.PEOPLE_MAX)
+    if hours is None or people is None:
+        return None
+    with localcontext(prec=60):
+        rate = Decimal(str(settings.LISTENING_HOURLY_RATE))
+        weeks = Decimal(settings.LISTENING_WORKING_WEEKS)
+        return (hours * people * rate * weeks).quantize(Decimal("0.01"))
 
 
 class PainPointQuerySet(models.QuerySet):
@@ -66,8 +82,10 @@ class PainPointQuerySet(models.QuerySet):
 class PainPoint(AuditedModel):
     """A sore point or defunct process raised by the business, and where IT is with it."""
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(help_text="What hurts, who it hits, since when, and how you work around it today.")
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    description = models.TextField(
+        help_text="What hurts, who it hits, since when, and how you work around it today.", validators=bounds.LONG_TEXT
+    )
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.PROTECT, related_name="pain_points")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,15 +98,15 @@ class PainPoint(AuditedModel):
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.PROCESS)
     severity = models.PositiveSmallIntegerField(
         default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=bounds.SCALE,
         help_text="1 = an annoyance, 5 = work stops.",
     )
-    people_affected = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    people_affected = models.PositiveIntegerField(default=1, validators=bounds.PEOPLE)
     hours_lost_per_week = models.DecimalField(
         max_digits=6,
         decimal_places=1,
         default=Decimal("1.0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=bounds.HOURS_PER_WEEK,
         help_text="Per person affected.",
     )
     confidential = models.BooleanField(
@@ -97,10 +115,12 @@ class PainPoint(AuditedModel):
     status = models.CharField(max_length=20, choices=PainPointStatus.choices, default=PainPointStatus.NEW)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.PORTAL)
     source_system = models.CharField(
-        max_length=50, blank=True, help_text="The system an integration wrote it from, e.g. 'jira'."
+        max_length=50, blank=True, validators=bounds.SINGLE_LINE,
+        help_text="The system an integration wrote it from, e.g. 'jira'.",
     )
     external_ref = models.CharField(
-        max_length=200, blank=True, help_text="The item's key in its source system; unique per source system."
+        max_length=200, blank=True, validators=bounds.SINGLE_LINE,
+        help_text="The item's key in its source system; unique per source system.",
     )
     listening_session = models.ForeignKey(
         "ListeningSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="pain_points"
@@ -108,11 +128,15 @@ class PainPoint(AuditedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_pain_points"
     )
-    decline_reason = models.TextField(blank=True)
-    plan_note = models.TextField(blank=True, help_text="The plan as the business reads it.")
-    ack_due_on = models.DateField(help_text="IT acknowledges it by this day (the SLA, in business days).")
-    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="IT's first response.")
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    plan_note = models.TextField(blank=True, help_text="The plan as the business reads it.", validators=bounds.LONG_TEXT)
+    ack_due_on = models.DateField(
+        help_text="IT acknowledges it by this day (the SLA, in business days).", validators=bounds.YEARS
+    )
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="IT's first response.", validators=bounds.YEARS
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
 
     objects = PainPointQuerySet.as_manager()
 
@@ -133,9 +157,16 @@ class PainPoint(AuditedModel):
                 name="listening_painpoint_unique_external_ref",
                 violation_error_message="This source system already has a pain point with this external reference.",
             ),
-            models.CheckConstraint(
-                condition=Q(severity__gte=1, severity__lte=5),
-                name="listening_painpoint_severity_1_to_5",
+            *bounds.constraints(
+                "listening_painpoint",
+                numbers={
+                    "severity": bounds.SCALE,
+                    "people_affected": bounds.PEOPLE,
+                    "hours_lost_per_week": bounds.HOURS_PER_WEEK,
+                },
+                dates=["ack_due_on"],
+                datetimes=["acknowledged_at", "status_changed_at"],
+                nullable=["acknowledged_at", "status_changed_at"],
             ),
         ]
 
@@ -246,7 +277,7 @@ class Comment(AuditedModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="pain_point_comments"
     )
-    body = models.TextField()
+    body = models.TextField(validators=bounds.LONG_TEXT)
 
     objects = _FollowsPainPointQuerySet.as_manager()
 
@@ -261,18 +292,19 @@ class PainPointStatusChange(AuditedModel):
     """One step of a pain point's workflow: when, who, from which status to which, and why."""
 
     pain_point = models.ForeignKey(PainPoint, on_delete=models.CASCADE, related_name="status_changes")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, validators=bounds.YEARS)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_status = models.CharField(max_length=20, choices=PainPointStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=PainPointStatus.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=bounds.LONG_TEXT)
 
     objects = _FollowsPainPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = bounds.constraints("listening_painpointstatuschange", datetimes=["at"])
 
     def __str__(self):
         return f"{self.pain_point}: {self.from_status or '—'} → {self.to_status}"
@@ -282,8 +314,12 @@ class Evaluation(AuditedModel):
     """IT's weighing of a pain point: the options with their pros and cons, and the plan."""
 
     pain_point = models.OneToOneField(PainPoint, on_delete=models.CASCADE, related_name="evaluation")
-    summary = models.TextField(blank=True, help_text="What IT found: causes, constraints, who else is affected.")
-    plan = models.TextField(blank=True, help_text="The recommended plan: steps, owner, timeline.")
+    summary = models.TextField(
+        blank=True, help_text="What IT found: causes, constraints, who else is affected.", validators=bounds.LONG_TEXT
+    )
+    plan = models.TextField(
+        blank=True, help_text="The recommended plan: steps, owner, timeline.", validators=bounds.LONG_TEXT
+    )
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -311,14 +347,12 @@ class EvaluationOption(AuditedModel):
     """One way of solving a pain point, with its pros, cons, rough cost and risk."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="options")
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    pros = models.TextField(blank=True)
-    cons = models.TextField(blank=True)
-    rough_cost = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
-    )
+    position = models.PositiveSmallIntegerField(default=0, validators=bounds.POSITION)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    description = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    pros = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    cons = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    rough_cost = models.DecimalField(**bounds.MONEY_FIELD, null=True, blank=True, validators=bounds.MONEY)
     risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
     is_recommended = models.BooleanField(default=False)
 
@@ -332,7 +366,12 @@ class EvaluationOption(AuditedModel):
                 condition=Q(is_recommended=True),
                 name="listening_one_recommended_option",
                 violation_error_message="Recommend one option only.",
-            )
+            ),
+            *bounds.constraints(
+                "listening_evaluationoption",
+                numbers={"position": bounds.POSITION, "rough_cost": bounds.MONEY},
+                nullable=["rough_cost"],
+            ),
         ]
 
     def __str__(self):
@@ -359,8 +398,10 @@ class ListeningSession(AuditedModel):
     """A moment where IT listened to the business: a meeting, a day at the front line, a coffee."""
 
     kind = models.CharField(max_length=20, choices=SessionKind.choices)
-    title = models.CharField(max_length=200, help_text="e.g. 'Weekly sales meeting, region North'.")
-    held_on = models.DateField(default=datetime.date.today)
+    title = models.CharField(
+        max_length=200, help_text="e.g. 'Weekly sales meeting, region North'.", validators=bounds.SINGLE_LINE
+    )
+    held_on = models.DateField(default=datetime.date.today, validators=bounds.YEARS)
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.PROTECT, related_name="listening_sessions")
     it_attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="listening_sessions_as_it"
@@ -369,9 +410,10 @@ class ListeningSession(AuditedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="attended_listening_sessions"
     )
     other_attendees = models.CharField(
-        max_length=500, blank=True, help_text="People without a portal account, comma separated."
+        max_length=500, blank=True, help_text="People without a portal account, comma separated.",
+        validators=bounds.SINGLE_LINE,
     )
-    notes = models.TextField(blank=True, help_text="What was said, what bothers them.")
+    notes = models.TextField(blank=True, help_text="What was said, what bothers them.", validators=bounds.LONG_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -381,6 +423,7 @@ class ListeningSession(AuditedModel):
     class Meta:
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["business_unit", "-held_on"])]
+        constraints = bounds.constraints("listening_listeningsession", dates=["held_on"])
 
     def __str__(self):
         return f"{self.title} ({self.held_on:%Y-%m-%d})"

@@ -155,6 +155,7 @@ SEATS = [NumberRangeValidator(1, SEATS_MAX)]
 MONEY = [NumberRangeValidator(0, MONEY_MAX)]
 SIGNED_MONEY = [NumberRangeValidator(-MONEY_MAX, MONEY_MAX)]
 SCALE = [NumberRangeValidator(SCALE_MIN, SCALE_MAX)]
+RISK_SCORE = [NumberRangeValidator(0, RISK_SCORE_MAX)]
 POSITION = [NumberRangeValidator(0, POSITION_MAX)]
 YEARS = [validate_year_range]
 SINGLE_LINE = [validate_single_line]
@@ -182,3 +183,39 @@ def year_constraint(table: str, field: str, *, datetime_field: bool = False, nul
     if nullable:
         condition |= Q(**{f"{field}__isnull": True})
     return CheckConstraint(condition=condition, name=f"{table}_{field}_range", violation_error_message=YEAR_MESSAGE)
+
+
+def constraints(table: str, *, numbers=None, dates=(), datetimes=(), nullable=()) -> list[CheckConstraint]:
+    """The database's copies of a model's bounds, for its `Meta.constraints`.
+
+    `numbers` maps a field to its validator list (e.g. `{"people_affected": PEOPLE}`), so the
+    constraint holds the very range the validator checks; `dates` and `datetimes` name the
+    date and date-time fields; `nullable` the fields that may be empty.
+    """
+    made = []
+    for field, validators in (numbers or {}).items():
+        (validator,) = [v for v in validators if isinstance(v, NumberRangeValidator)]
+        made.append(range_constraint(table, field, validator.low, validator.high, nullable=field in nullable))
+    made += [year_constraint(table, field, nullable=field in nullable) for field in dates]
+    made += [year_constraint(table, field, datetime_field=True, nullable=field in nullable) for field in datetimes]
+    return made
+
+
+def clamp(model, field: str, low, high) -> int:
+    """Move the stored values of a number or date `field` outside [low, high] to the nearest
+    limit, so that its range constraint can be added to an existing database. For data
+    migrations: they pass the historical model and write the limits out, so a later change of a
+    limit leaves them as they were. Returns how many rows changed."""
+    rows = model._base_manager.all()
+    below = rows.filter(**{f"{field}__lt": low}).update(**{field: low})
+    return below + rows.filter(**{f"{field}__gt": high}).update(**{field: high})
+
+
+def clamp_datetime(model, field: str) -> int:
+    """`clamp` for a date-time: what lies outside the database's UTC range (year 1 BC included)
+    moves to noon UTC of 1900-01-01 or 2100-12-31, the same day in every time zone."""
+    rows = model._base_manager.all()
+    floor = datetime.datetime(YEAR_MIN, 1, 1, 12, tzinfo=datetime.UTC)
+    ceiling = datetime.datetime(YEAR_MAX, 12, 31, 12, tzinfo=datetime.UTC)
+    below = rows.filter(**{f"{field}__lt": DATETIME_MIN_UTC}).update(**{field: floor})
+    return below + rows.filter(**{f"{field}__gte": DATETIME_MAX_UTC}).update(**{field: ceiling})

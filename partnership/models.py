@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from . import bounds
 from .audit import AuditAction, AuditedModel
 from .roles import is_cio, is_it_staff
 
@@ -25,9 +26,9 @@ class BusinessUnitQuerySet(models.QuerySet):
 class BusinessUnit(AuditedModel):
     """A part of the company that IT partners with: Sales, Finance, Operations..."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=bounds.SINGLE_LINE)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=bounds.LONG_TEXT)
     is_active = models.BooleanField(default=True)
 
     objects = BusinessUnitQuerySet.as_manager()
@@ -50,10 +51,19 @@ class User(AbstractUser):
         related_name="members",
         help_text="Required for business managers; IT staff may leave it empty.",
     )
-    job_title = models.CharField(max_length=120, blank=True)
+    job_title = models.CharField(max_length=120, blank=True, validators=bounds.SINGLE_LINE)
+    # Django's own fields, again with the portal's bounds.
+    first_name = models.CharField("first name", max_length=150, blank=True, validators=bounds.SINGLE_LINE)
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=bounds.SINGLE_LINE)
+    email = models.EmailField("email address", blank=True, validators=bounds.SINGLE_LINE)
+    date_joined = models.DateTimeField("date joined", default=timezone.now, validators=bounds.YEARS)
+    last_login = models.DateTimeField("last login", blank=True, null=True, validators=bounds.YEARS)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = bounds.constraints(
+            "partnership_user", datetimes=["date_joined", "last_login"], nullable=["last_login"]
+        )
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -84,14 +94,14 @@ class AuditLogEntryQuerySet(models.QuerySet):
 class AuditLogEntry(models.Model):
     """One create, update or delete of a domain object: who, when, before and after."""
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, validators=bounds.YEARS)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200)
+    object_id = models.CharField(max_length=64, validators=bounds.SINGLE_LINE)
+    object_repr = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
@@ -101,6 +111,7 @@ class AuditLogEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
         verbose_name_plural = "audit log entries"
+        constraints = bounds.constraints("partnership_auditlogentry", datetimes=["at"])
 
     def __str__(self):
         return f"{self.get_action_display()} {self.content_type.model} {self.object_repr}"
@@ -131,25 +142,31 @@ class ApiTokenQuerySet(models.QuerySet):
         )
 
 
+_TOKEN_TIMES = ["expires_at", "last_used_at", "revoked_at"]
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 hash is stored; the key is shown once."""
 
     PREFIX_LENGTH = 8
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, validators=bounds.SINGLE_LINE)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True, validators=bounds.SINGLE_LINE)
+    key_hash = models.CharField(max_length=64, unique=True, validators=bounds.SINGLE_LINE)
     scope = models.CharField(max_length=20, choices=TokenScope.choices, default=TokenScope.READ_WRITE)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    last_used_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    revoked_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = bounds.constraints(
+            "partnership_apitoken", datetimes=_TOKEN_TIMES, nullable=_TOKEN_TIMES
+        )
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

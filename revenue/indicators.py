@@ -31,6 +31,7 @@ from .choices import CommitmentStatus, Stage
 from .figures import commitment_for_year, month_start, year_of
 from .models import RevenueEntry, RevenueProject, RevenueStageChange
 from .selectors import (
+    MONEY_OUTPUT,
     commitment_for,
     current_commitment,
     expected_between,
@@ -149,7 +150,7 @@ def realised_vs_expected_by_unit(window: Window) -> dict:
         for row in RevenueEntry.objects.filter(month__gte=month_start(window.start), month__lte=month_start(window.end))
         .order_by()
         .values("project")
-        .annotate(total=Sum("amount"), count=Count("pk"))
+        .annotate(total=Sum("amount", output_field=MONEY_OUTPUT), count=Count("pk"))
     }
 
     def measure(project_ids, slug=None) -> Measure:

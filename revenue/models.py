@@ -3,19 +3,21 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from partnership import bounds
 from partnership.audit import AuditedModel
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
 from .choices import STAGE_ORDER, Category, Stage, next_stage
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-NOT_NEGATIVE = MinValueValidator(Decimal("0"), message="Enter an amount of zero or more.")
+MONEY = {**bounds.MONEY_FIELD, "validators": bounds.MONEY}
+YEARS = {"validators": bounds.YEARS}
+LONG = {"validators": bounds.LONG_TEXT}
+_DATES = ["stage_changed_on", "executed_on", "accepted_on", "revenue_expected_from"]
 
 
 class RevenueProjectQuerySet(models.QuerySet):
@@ -47,9 +49,9 @@ class RevenueProject(AuditedModel):
     customer loyalty, a digital product for direct sale. It walks identify -> develop ->
     acceptance -> execute -> support one stage at a time, or is abandoned with a reason."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
     category = models.CharField(max_length=30, choices=Category.choices, default=Category.OTHER)
-    description = models.TextField(blank=True, help_text="What it sells, to whom, and why IT runs it.")
+    description = models.TextField(blank=True, help_text="What it sells, to whom, and why IT runs it.", **LONG)
     it_sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -69,11 +71,12 @@ class RevenueProject(AuditedModel):
     )
     business_units = models.ManyToManyField(BusinessUnit, related_name="revenue_projects")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDENTIFY, db_index=True)
-    stage_changed_on = models.DateField(help_text="When the project entered its current stage.")
+    stage_changed_on = models.DateField(help_text="When the project entered its current stage.", **YEARS)
     executed_on = models.DateField(
-        null=True, blank=True, db_index=True, help_text="When the project reached execute (the yearly commitment)."
+        null=True, blank=True, db_index=True, help_text="When the project reached execute (the yearly commitment).",
+        **YEARS,
     )
-    abandoned_reason = models.TextField(blank=True)
+    abandoned_reason = models.TextField(blank=True, **LONG)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -82,16 +85,15 @@ class RevenueProject(AuditedModel):
         related_name="revenue_acceptances",
         help_text="The business manager who accepted the project.",
     )
-    accepted_on = models.DateField(null=True, blank=True)
-    acceptance_statement = models.TextField(blank=True)
-    investment = models.DecimalField(
-        **MONEY, default=Decimal("0"), validators=[NOT_NEGATIVE], help_text="One-off investment."
-    )
-    yearly_running_cost = models.DecimalField(**MONEY, default=Decimal("0"), validators=[NOT_NEGATIVE])
-    expected_yearly_revenue = models.DecimalField(**MONEY, default=Decimal("0"), validators=[NOT_NEGATIVE])
+    accepted_on = models.DateField(null=True, blank=True, **YEARS)
+    acceptance_statement = models.TextField(blank=True, **LONG)
+    investment = models.DecimalField(**MONEY, default=Decimal("0"), help_text="One-off investment.")
+    yearly_running_cost = models.DecimalField(**MONEY, default=Decimal("0"))
+    expected_yearly_revenue = models.DecimalField(**MONEY, default=Decimal("0"))
     revenue_expected_from = models.DateField(
         null=True,
         blank=True,
+        **YEARS,
         help_text="First month with expected revenue and running cost. Empty: the month the project reached execute.",
     )
 
@@ -99,15 +101,12 @@ class RevenueProject(AuditedModel):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(investment__gte=0), name="revenue_project_investment_not_negative"),
-            models.CheckConstraint(
-                condition=Q(yearly_running_cost__gte=0), name="revenue_project_running_cost_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=Q(expected_yearly_revenue__gte=0), name="revenue_project_expected_not_negative"
-            ),
-        ]
+        constraints = bounds.constraints(
+            "revenue_revenueproject",
+            numbers=dict.fromkeys(("investment", "yearly_running_cost", "expected_yearly_revenue"), bounds.MONEY),
+            dates=_DATES,
+            nullable=_DATES[1:],
+        )
 
     def __str__(self):
         return self.name
@@ -149,16 +148,17 @@ class RevenueStageChange(AuditedModel):
     project = models.ForeignKey(RevenueProject, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=20, choices=Stage.choices)
-    changed_on = models.DateField(db_index=True)
+    changed_on = models.DateField(db_index=True, **YEARS)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **LONG)
 
     objects = RevenueStageChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_on", "id"]
+        constraints = bounds.constraints("revenue_revenuestagechange", dates=["changed_on"])
 
     def __str__(self):
         return f"{self.project}: {self.get_from_stage_display() or 'new'} → {self.get_to_stage_display()}"
@@ -177,9 +177,11 @@ class RevenueEntry(AuditedModel):
     an edit, kept in the audit trail."""
 
     project = models.ForeignKey(RevenueProject, on_delete=models.CASCADE, related_name="entries")
-    month = models.DateField(help_text="The first day of the month the revenue was realised in.")
-    amount = models.DecimalField(**MONEY, help_text="Negative for a month of refunds or chargebacks.")
-    note = models.CharField(max_length=300, blank=True)
+    month = models.DateField(help_text="The first day of the month the revenue was realised in.", **YEARS)
+    amount = models.DecimalField(
+        **bounds.MONEY_FIELD, validators=bounds.SIGNED_MONEY, help_text="Negative for a month of refunds or chargebacks."
+    )
+    note = models.CharField(max_length=300, blank=True, validators=bounds.SINGLE_LINE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -196,6 +198,7 @@ class RevenueEntry(AuditedModel):
                 violation_error_message="This project already has revenue recorded for that month; edit it instead.",
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="revenue_entry_month_is_first_day"),
+            *bounds.constraints("revenue_revenueentry", numbers={"amount": bounds.SIGNED_MONEY}, dates=["month"]),
         ]
 
     def __str__(self):

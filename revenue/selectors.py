@@ -26,7 +26,9 @@ from .figures import (
 )
 from .models import RevenueEntry, RevenueProject, RevenueStageChange
 
-MONEY_OUTPUT = DecimalField(max_digits=16, decimal_places=2)
+# A sum of amounts: room for every month from 1900 to 2100 at the largest amount (2412 x 10^12),
+# so no backend that converts with max_digits (SQLite) can overflow when it reads a total.
+MONEY_OUTPUT = DecimalField(max_digits=20, decimal_places=2)
 
 
 def fiscal_first_month() -> int:
@@ -46,7 +48,7 @@ def realised_subquery(since: datetime.date | None = None, until: datetime.date |
         entries = entries.filter(month__gte=since)
     if until:
         entries = entries.filter(month__lte=until)
-    total = entries.order_by().values("project").annotate(total=Sum("amount")).values("total")
+    total = entries.order_by().values("project").annotate(total=Sum("amount", output_field=MONEY_OUTPUT)).values("total")
     return Coalesce(Subquery(total, output_field=MONEY_OUTPUT), Value(Decimal("0")), output_field=MONEY_OUTPUT)
 
 
@@ -278,7 +280,7 @@ def expected_in_months(
 def realised_between(entries, start: datetime.date, end: datetime.date) -> tuple[Decimal, int]:
     """Realised revenue and the number of entries in the months from `start` to `end` (one query)."""
     totals = entries.filter(month__gte=month_start(start), month__lte=month_start(end)).aggregate(
-        total=Sum("amount"), count=Count("pk")
+        total=Sum("amount", output_field=MONEY_OUTPUT), count=Count("pk")
     )
     return totals["total"] or Decimal("0"), totals["count"]
 

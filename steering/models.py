@@ -11,13 +11,13 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import bounds
 from partnership.audit import AuditedModel
 from partnership.roles import Role, is_it_staff, role_names
 
@@ -60,9 +60,11 @@ class CommitteeQuerySet(models.QuerySet):
 class Committee(AuditedModel):
     """A steering committee on decisions that affect the whole company, with IT and business members."""
 
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=bounds.SINGLE_LINE)
     scope = models.CharField(max_length=30, choices=Topic.choices, default=Topic.OTHER)
-    purpose = models.TextField(blank=True, help_text="What the committee decides and why the business is in it.")
+    purpose = models.TextField(
+        blank=True, help_text="What the committee decides and why the business is in it.", validators=bounds.LONG_TEXT
+    )
     cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
     is_active = models.BooleanField(default=True)
 
@@ -147,11 +149,13 @@ class Meeting(AuditedModel):
     """A committee meeting: when and where, its agenda, who attended and the minutes."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
-    title = models.CharField(max_length=200)
-    starts_at = models.DateTimeField()
-    place = models.CharField(max_length=200, blank=True, help_text="A room, or leave empty for an online meeting.")
-    link = models.URLField(blank=True, help_text="A video-call link, if any.")
-    minutes = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    starts_at = models.DateTimeField(validators=bounds.YEARS)
+    place = models.CharField(
+        max_length=200, blank=True, help_text="A room, or leave empty for an online meeting.", validators=bounds.SINGLE_LINE
+    )
+    link = models.URLField(blank=True, help_text="A video-call link, if any.", validators=bounds.SINGLE_LINE)
+    minutes = models.TextField(blank=True, validators=bounds.LONG_TEXT)
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -162,6 +166,7 @@ class Meeting(AuditedModel):
         ordering = ["-starts_at", "-id"]
         # starts_at alone: the "upcoming meeting" reminder looks across every committee.
         indexes = [models.Index(fields=["committee", "starts_at"]), models.Index(fields=["starts_at"])]
+        constraints = bounds.constraints("steering_meeting", datetimes=["starts_at"])
 
     def __str__(self):
         return f"{self.committee}: {self.title}"
@@ -186,17 +191,18 @@ class AgendaItem(AuditedModel):
     """One point on a meeting's agenda."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
-    order = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0, validators=bounds.POSITION)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=bounds.LONG_TEXT)
 
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "order", "id"]
+        constraints = bounds.constraints("steering_agendaitem", numbers={"order": bounds.POSITION})
 
     def __str__(self):
         return self.title
@@ -244,17 +250,20 @@ class ActionItem(AuditedModel):
     """Something a meeting asked someone to do by a date."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="steering_action_items")
-    due_date = models.DateField()
-    done_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    due_date = models.DateField(validators=bounds.YEARS)
+    done_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    notes = models.TextField(blank=True, validators=bounds.LONG_TEXT)
 
     objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["done_at", "due_date"])]
+        constraints = bounds.constraints(
+            "steering_actionitem", dates=["due_date"], datetimes=["done_at"], nullable=["done_at"]
+        )
 
     def __str__(self):
         return self.title
@@ -330,26 +339,36 @@ class Decision(AuditedModel):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions",
         help_text="The meeting where it was proposed, if any.",
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
     topic = models.CharField(max_length=30, choices=Topic.choices, default=Topic.OTHER)
-    context = models.TextField(help_text="Why a decision is needed, and what it affects.")
-    options = models.TextField("Options considered", blank=True, help_text="The options weighed, with pros and cons.")
-    outcome = models.TextField(blank=True, help_text="What was decided; required when the decision is closed.")
+    context = models.TextField(help_text="Why a decision is needed, and what it affects.", validators=bounds.LONG_TEXT)
+    options = models.TextField(
+        "Options considered", blank=True, help_text="The options weighed, with pros and cons.",
+        validators=bounds.LONG_TEXT,
+    )
+    outcome = models.TextField(
+        blank=True, help_text="What was decided; required when the decision is closed.", validators=bounds.LONG_TEXT
+    )
     status = models.CharField(max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateField(null=True, blank=True)
+    decided_at = models.DateField(null=True, blank=True, validators=bounds.YEARS)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    review_date = models.DateField(null=True, blank=True, help_text="When the decision should be looked at again.")
+    review_date = models.DateField(
+        null=True, blank=True, help_text="When the decision should be looked at again.", validators=bounds.YEARS
+    )
 
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "decided_at"]), models.Index(fields=["review_date"])]
+        constraints = bounds.constraints(
+            "steering_decision", dates=["decided_at", "review_date"], nullable=["decided_at", "review_date"]
+        )
 
     def __str__(self):
         return self.title
@@ -394,14 +413,17 @@ class Position(AuditedModel):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="positions")
     member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="positions")
     stance = models.CharField(max_length=30, choices=Stance.choices)
-    comment = models.TextField(blank=True)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    recorded_at = models.DateTimeField(default=timezone.now, validators=bounds.YEARS)
 
     objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["decision", "member__side", "id"]
-        constraints = [models.UniqueConstraint(fields=["decision", "member"], name="steering_one_position_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "member"], name="steering_one_position_per_member"),
+            *bounds.constraints("steering_position", datetimes=["recorded_at"]),
+        ]
 
     def __str__(self):
         return f"{self.member.user}: {self.get_stance_display()} on {self.decision}"
@@ -432,18 +454,18 @@ class Event(AuditedModel):
     """An IT open day, creative workshop, informal meeting or training the business may join."""
 
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True)
-    location = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    description = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    starts_at = models.DateTimeField(validators=bounds.YEARS)
+    ends_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    location = models.CharField(max_length=200, blank=True, validators=bounds.SINGLE_LINE)
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_steering_events")
     audience_units = models.ManyToManyField(
         "partnership.BusinessUnit", blank=True, related_name="steering_events",
         help_text="The business units invited; leave empty for everyone.",
     )
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Seats; leave empty for no limit."
+        null=True, blank=True, validators=bounds.SEATS, help_text="Seats; leave empty for no limit."
     )
 
     objects = EventQuerySet.as_manager()
@@ -451,6 +473,12 @@ class Event(AuditedModel):
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["starts_at"])]
+        constraints = bounds.constraints(
+            "steering_event",
+            numbers={"capacity": bounds.SEATS},
+            datetimes=["starts_at", "ends_at"],
+            nullable=["capacity", "ends_at"],
+        )
 
     def __str__(self):
         return self.title
@@ -485,13 +513,11 @@ class Registration(AuditedModel):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="steering_registrations")
-    registered_at = models.DateTimeField(default=timezone.now)
-    attended_at = models.DateTimeField(null=True, blank=True)
-    rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    comment = models.TextField(blank=True)
-    rated_at = models.DateTimeField(null=True, blank=True)
+    registered_at = models.DateTimeField(default=timezone.now, validators=bounds.YEARS)
+    attended_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=bounds.SCALE)
+    comment = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    rated_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -499,8 +525,11 @@ class Registration(AuditedModel):
         ordering = ["event", "registered_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="steering_one_registration_per_person"),
-            models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="steering_rating_1_to_5"
+            *bounds.constraints(
+                "steering_registration",
+                numbers={"rating": bounds.SCALE},
+                datetimes=["registered_at", "attended_at", "rated_at"],
+                nullable=["rating", "attended_at", "rated_at"],
             ),
         ]
 

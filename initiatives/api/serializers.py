@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from listening.models import PainPoint
+from partnership import bounds
 from partnership.models import BusinessUnit
 
 from ..choices import InitiativeStatus
@@ -26,7 +27,8 @@ class InitiativeSerializer(serializers.ModelSerializer):
     it_owner = serializers.PrimaryKeyRelatedField(required=False, allow_null=True, queryset=get_user_model().objects.all())
     top_risk = serializers.IntegerField(read_only=True, allow_null=True)
     overdue_milestones = serializers.IntegerField(read_only=True)
-    # Plain decimals: the service refuses negative values with one message for pages and API.
+    # Plain decimals: the service refuses negative values with one message for pages and API, and
+    # its full_clean() the rest of the model's bounds (partnership/bounds.py), the same way.
     one_off_cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     yearly_running_cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     fte = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
@@ -203,41 +205,52 @@ class InitiativeDetailSerializer(InitiativeSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required; the sponsor and the owner read it.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required; the sponsor and the owner read it.",
+        validators=bounds.LONG_TEXT,
+    )
 
 
 class AcceptRiskSerializer(serializers.Serializer):
-    statement = serializers.CharField(required=False, allow_blank=True, default="", help_text="Which risk you accept, and why.")
+    statement = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Which risk you accept, and why.",
+        validators=bounds.LONG_TEXT,
+    )
 
 
 class DeliverSerializer(serializers.Serializer):
-    delivered_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    delivered_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Default: today.", validators=bounds.YEARS
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
 
 
 class RealisedBenefitSerializer(serializers.Serializer):
     benefit = serializers.IntegerField(help_text="The id of an expected benefit of this initiative.")
-    realised = serializers.CharField(allow_blank=True)
+    realised = serializers.CharField(allow_blank=True, validators=bounds.LONG_TEXT)
+    # No range here: the service refuses a negative amount, the model the rest, as on the page.
     realised_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
 
 
 class ReviewBenefitsSerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
     realised = RealisedBenefitSerializer(many=True, required=False, default=list, help_text="One row per expected benefit.")
 
 
 class BenefitWriteSerializer(serializers.Serializer):
-    description = serializers.CharField()
+    description = serializers.CharField(validators=bounds.LONG_TEXT)
     expected_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
 
 
 class CommentWriteSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True)
+    body = serializers.CharField(allow_blank=True, validators=bounds.LONG_TEXT)
 
 
 class MilestoneDoneSerializer(serializers.Serializer):
-    done_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+    done_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Default: today.", validators=bounds.YEARS
+    )

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from partnership import bounds
 from partnership.api.representation import DetailUrlField, FastRepresentation
 
 from ..choices import Risk
@@ -20,7 +21,8 @@ class PainPointSerializer(FastRepresentation, serializers.ModelSerializer):
     web_url = DetailUrlField("listening:detail")  # PainPoint.get_absolute_url, reversed once
     business_unit_name = serializers.CharField(source="business_unit.name", read_only=True)
     submitted_by_name = serializers.SerializerMethodField()
-    estimated_yearly_cost = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    # No max_digits: read-only, and any rate times the bounded inputs must print, never overflow.
+    estimated_yearly_cost = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
     vote_count = serializers.IntegerField(read_only=True)
     has_voted = serializers.BooleanField(read_only=True)
     is_watching = serializers.BooleanField(read_only=True)
@@ -117,16 +119,18 @@ class PainPointDetailSerializer(PainPointSerializer):
 
 
 class PainPointNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
 
 
 class PainPointDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Shown to the submitter.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Shown to the submitter.", validators=bounds.LONG_TEXT
+    )
 
 
 class PainPointMergeSerializer(serializers.Serializer):
     target = serializers.PrimaryKeyRelatedField(queryset=PainPoint.objects.none(), help_text="The pain point to merge into.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,18 +163,20 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class EvaluationOptionWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    pros = serializers.CharField(required=False, allow_blank=True, default="")
-    cons = serializers.CharField(required=False, allow_blank=True, default="")
-    rough_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
+    title = serializers.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    description = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
+    pros = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
+    cons = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
+    rough_cost = serializers.DecimalField(
+        **bounds.MONEY_FIELD, required=False, allow_null=True, validators=bounds.MONEY
+    )
     risk = serializers.ChoiceField(choices=Risk.choices, default=Risk.MEDIUM)
     recommended = serializers.BooleanField(default=False)
 
 
 class EvaluationWriteSerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    plan = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
+    plan = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
     options = EvaluationOptionWriteSerializer(many=True, help_text="Replaces the options; at most one recommended.")
 
 

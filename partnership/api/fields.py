@@ -1,23 +1,32 @@
 """Serializer fields shared by every app's API."""
 
-import datetime
-
 from django.db import models
 from rest_framework import serializers
 
-EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+from partnership.bounds import YEAR_MAX, YEAR_MESSAGE, YEAR_MIN
 
 
 class PortalDateTimeField(serializers.DateTimeField):
-    """A date-time from 1900 on. Earlier instants have no whole-minute offset in the portal's time
-    zone (local mean time), so they could not be answered as RFC 3339; nothing in the portal is
-    that old."""
+    """A date-time in the years 1900 to 2100, read in the portal's time zone, refused with the
+    model's own message (partnership/bounds.py). Checked here, before the model's validator,
+    because a year such as 1 cannot even be converted between time zones (DRF's own check of a
+    naive 0001-01-01T00:00 overflowed into a 500): nothing in the portal is that old."""
+
+    def enforce_timezone(self, value):
+        # As sent, before any conversion can overflow. A year of slack: output passes here too,
+        # in UTC, where a stored local 1900-01-01 00:00 is still 1899.
+        _check_year(value, slack=1)
+        return super().enforce_timezone(value)
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
-        if parsed < EARLIEST:
-            raise serializers.ValidationError("Enter a date and time from 1900 on.")
+        _check_year(parsed)  # in the portal's time zone
         return parsed
+
+
+def _check_year(value, slack: int = 0) -> None:
+    if not YEAR_MIN - slack <= value.year <= YEAR_MAX + slack:
+        raise serializers.ValidationError(YEAR_MESSAGE, code="year_out_of_range")
 
 
 def install() -> None:

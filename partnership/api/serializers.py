@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from .. import bounds
 from ..models import ApiToken, BusinessUnit, TokenScope, User
 from ..notifications.choices import DeliveryChannel
 from ..notifications.models import Notification
@@ -41,7 +42,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, validators=bounds.SINGLE_LINE)
     scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ_WRITE)
     expires_in_days = serializers.IntegerField(min_value=1, max_value=3650, required=False, allow_null=True)
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from partnership import bounds
 from partnership.models import BusinessUnit
 
 from ..choices import Stage
@@ -23,11 +24,13 @@ class RevenueProjectSerializer(serializers.ModelSerializer):
     it_lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     business_partners = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
     business_units = serializers.PrimaryKeyRelatedField(queryset=BusinessUnit.objects.all(), many=True)
-    # No decimal places or minimum here: the service refuses both with one message for pages and API.
+    # No decimal places or minimum here: the service refuses both with one message for pages and API
+    # (and its full_clean() the rest of the model's bounds, the same way).
     investment = serializers.DecimalField(max_digits=14, decimal_places=None, required=False)
     yearly_running_cost = serializers.DecimalField(max_digits=14, decimal_places=None, required=False)
     expected_yearly_revenue = serializers.DecimalField(max_digits=14, decimal_places=None, required=False)
-    realised_to_date = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    # A sum of months: no max_digits, so no total can overflow when it is printed.
+    realised_to_date = serializers.DecimalField(max_digits=None, decimal_places=2, read_only=True)
     stage_changes = RevenueStageChangeSerializer(many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -77,8 +80,10 @@ class AdvanceSerializer(serializers.Serializer):
         choices=Stage.choices, required=False, allow_null=True,
         help_text="Optional: the stage you expect to reach; refused unless it is the next one.",
     )
-    on = serializers.DateField(required=False, allow_null=True, help_text="Date of the change (default today).")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    on = serializers.DateField(
+        required=False, allow_null=True, help_text="Date of the change (default today).", validators=bounds.YEARS
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
 
 
 class AcceptSerializer(serializers.Serializer):
@@ -86,18 +91,24 @@ class AcceptSerializer(serializers.Serializer):
         queryset=User.objects.all(), required=False, allow_null=True,
         help_text="The business manager who accepted (default: you).",
     )
-    statement = serializers.CharField(allow_blank=True, help_text="What the business accepted, in their words.")
-    on = serializers.DateField(required=False, allow_null=True, help_text="Date of the acceptance (default today).")
+    statement = serializers.CharField(
+        allow_blank=True, help_text="What the business accepted, in their words.", validators=bounds.LONG_TEXT
+    )
+    on = serializers.DateField(
+        required=False, allow_null=True, help_text="Date of the acceptance (default today).", validators=bounds.YEARS
+    )
 
 
 class AbandonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
-    on = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(allow_blank=True, validators=bounds.LONG_TEXT)
+    on = serializers.DateField(required=False, allow_null=True, validators=bounds.YEARS)
 
 
 class RevenueEntrySerializer(serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=RevenueProject.objects.none())
-    amount = serializers.DecimalField(max_digits=14, decimal_places=None, coerce_to_string=True)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=None, coerce_to_string=True, validators=bounds.SIGNED_MONEY
+    )
 
     class Meta:
         model = RevenueEntry
@@ -120,5 +131,5 @@ class RevenueEntrySerializer(serializers.ModelSerializer):
 
 
 class RevenueEntryUpdateSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=None)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=None, validators=bounds.SIGNED_MONEY)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, validators=bounds.SINGLE_LINE)

@@ -1,6 +1,10 @@
-"""Template filters of the revenue app: money and ratios in the locale's format."""
+"""Template filters of the revenue app: money and ratios in the locale's format.
 
-from decimal import Decimal
+They never raise: a value that is no number is shown as it is, so one odd row cannot make a page
+fail (the bounds of partnership/bounds.py keep stored values sane; this covers everything else).
+"""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.conf import settings
@@ -14,7 +18,11 @@ def money(value, decimals=2):
     """`1234.5` -> `1,234.50 EUR` (grouping and separators from the active locale)."""
     if value is None or value == "":
         return "—"
-    return f"{number_format(Decimal(value), int(decimals), use_l10n=True, force_grouping=True)} {settings.PORTAL_CURRENCY}"
+    try:
+        shown = number_format(Decimal(value), int(decimals), use_l10n=True, force_grouping=True)
+    except (InvalidOperation, TypeError, ValueError):
+        shown = str(value)
+    return f"{shown} {settings.PORTAL_CURRENCY}"
 
 
 @register.filter
@@ -22,7 +30,10 @@ def signed_money(value):
     """Money with an explicit sign: `+1,200.00 EUR` is better than plan."""
     if value is None or value == "":
         return "—"
-    sign = "+" if Decimal(value) > 0 else ""
+    try:
+        sign = "+" if Decimal(value) > 0 else ""
+    except (InvalidOperation, TypeError, ValueError):
+        sign = ""
     return f"{sign}{money(value)}"
 
 
@@ -30,7 +41,10 @@ def signed_money(value):
 def percent(value):
     if value is None or value == "":
         return "n/a"
-    return f"{number_format(Decimal(value), 1, use_l10n=True, force_grouping=True)} %"
+    try:
+        return f"{number_format(Decimal(value), 1, use_l10n=True, force_grouping=True)} %"
+    except (InvalidOperation, TypeError, ValueError):
+        return f"{value} %"
 
 
 @register.filter

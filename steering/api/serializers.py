@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from partnership import bounds
 from partnership.models import BusinessUnit
 
 from ..choices import AttendanceStatus, MemberRole, Side, Stance
@@ -81,7 +82,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
     attendance = AttendanceSerializer(many=True, read_only=True)
     agenda = serializers.ListField(
-        child=serializers.CharField(max_length=200), write_only=True, required=False,
+        child=serializers.CharField(max_length=200, validators=bounds.SINGLE_LINE), write_only=True, required=False,
         help_text="Agenda item titles, in order (on creation).",
     )
 
@@ -177,12 +178,14 @@ class DecisionUpdateSerializer(DecisionSerializer):
 
 class PositionWriteSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
 
 
 class DecisionCloseSerializer(serializers.Serializer):
-    outcome = serializers.CharField(required=False, allow_blank=True, default="", help_text="What was decided.")
-    review_date = serializers.DateField(required=False, allow_null=True, default=None)
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="What was decided.", validators=bounds.LONG_TEXT
+    )
+    review_date = serializers.DateField(required=False, allow_null=True, default=None, validators=bounds.YEARS)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -220,5 +223,5 @@ class EventAttendSerializer(serializers.Serializer):
 
 
 class EventRateSerializer(serializers.Serializer):
-    rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    rating = serializers.IntegerField(validators=bounds.SCALE)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", validators=bounds.LONG_TEXT)
