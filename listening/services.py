@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnership.integrations.events import emit, pain_point_payload
+from partnership.integrations.events import emit
 from partnership.notifications.services import notify
 from partnership.roles import is_it_staff
 from partnership.visibility import who_can_see
@@ -40,6 +40,7 @@ from .models import (
     Vote,
     Watch,
 )
+from .payloads import pain_point_payload
 from .permissions import require_it
 from .sla import ack_due_date
 from .workflow import PAIN_POINT, lock

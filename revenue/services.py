@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from partnership.integrations.events import absolute_url, emit
+from partnership.integrations.events import emit
 from partnership.notifications.services import notify
 from partnership.roles import is_it_staff
 
 from .choices import Stage
 from .figures import CENT, add_months, month_start
 from .models import RevenueEntry, RevenueProject, RevenueStageChange
+from .payloads import revenue_project_payload
 from .permissions import is_eligible_acceptor
 from .workflow import REVENUE_PROJECT
 
@@ -103,23 +104,6 @@ def _record_change(project, from_stage, to_stage, on, actor, note=""):
     change.full_clean()
     change.save()
     return change
-
-
-def revenue_project_payload(project: RevenueProject, *, previous_stage: str) -> dict:
-    """The `data` of the revenue_project.stage_changed webhook event (JSON-safe values)."""
-    return {
-        "id": project.pk,
-        "name": project.name,
-        "category": project.category,
-        "stage": project.stage,
-        "previous_stage": previous_stage,
-        "stage_changed_on": project.stage_changed_on.isoformat(),
-        "executed_on": project.executed_on.isoformat() if project.executed_on else None,
-        "abandoned_reason": project.abandoned_reason,
-        "business_units": sorted(project.business_units.values_list("slug", flat=True)),
-        "expected_yearly_revenue": str(project.expected_yearly_revenue),
-        "url": absolute_url(project),
-    }
 
 
 def _emit_stage_changed(project: RevenueProject, previous_stage: str) -> None:

@@ -7,7 +7,6 @@ the API; the rules here hold whoever calls.
 
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +28,7 @@ from .models import (
     Position,
     Registration,
 )
+from .payloads import decision_payload
 from .workflow import ACTION_ITEM, DECISION
 
 COMMITTEE_FIELDS = ("name", "scope", "purpose", "cadence", "is_active")
@@ -332,27 +332,6 @@ def decision_close(*, decision: Decision, outcome: str = "", review_date=None, a
     # subscribers whose owner may see the decision receive it.
     emit("decision.closed", decision_payload(decision), target=decision)
     return decision
-
-
-def decision_payload(decision: Decision) -> dict:
-    """The `data` of the decision.closed webhook event (JSON-safe values)."""
-    counts = Decision.objects.with_buy_in().values("business_positions", "business_support", "has_buy_in").get(
-        pk=decision.pk
-    )
-    return {
-        "id": decision.pk,
-        "title": decision.title,
-        "committee": {"id": decision.committee_id, "name": decision.committee.name},
-        "topic": decision.topic,
-        "status": decision.status,
-        "outcome": decision.outcome,
-        "decided_at": decision.decided_at.isoformat() if decision.decided_at else None,
-        "review_date": decision.review_date.isoformat() if decision.review_date else None,
-        "business_positions": counts["business_positions"],
-        "business_support": counts["business_support"],
-        "business_buy_in": counts["has_buy_in"] if counts["business_positions"] else None,
-        "url": settings.PORTAL_BASE_URL.rstrip("/") + decision.get_absolute_url(),
-    }
 
 
 # --- Events --------------------------------------------------------------------------------------

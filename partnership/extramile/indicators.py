@@ -5,7 +5,7 @@ Imported from `ExtraMileConfig.ready()`.
 
 from ..score import Indicator, register
 from ..score.registry import Attention, AttentionSource, Pillar, register_attention
-from . import selectors
+from . import measures, selectors
 
 register(
     Indicator(
@@ -14,8 +14,8 @@ register(
         label="Extra-mile actions per resolved pain point",
         unit="per resolved",
         target=0.5,
-        measure=selectors.measure_actions_per_resolved,
-        measure_by_unit=selectors.measure_actions_per_resolved_by_unit,
+        measure=measures.measure_actions_per_resolved,
+        measure_by_unit=measures.measure_actions_per_resolved_by_unit,
         description=(
             "Extra-mile actions done in the window for every pain point resolved in it. An action no "
             "recipient has confirmed counts EXTRAMILE_UNCONFIRMED_WEIGHT; at most "
@@ -30,8 +30,8 @@ register(
         label="Recipients' rating of extra-mile actions",
         unit="/ 5",
         target=4,
-        measure=selectors.measure_average_rating,
-        measure_by_unit=selectors.measure_average_rating_by_unit,
+        measure=measures.measure_average_rating,
+        measure_by_unit=measures.measure_average_rating_by_unit,
         description="Average rating (1-5) the business gave the confirmed actions performed in the window.",
     )
 )
@@ -42,8 +42,8 @@ register(
         label="Check-ins after downtime done on time",
         unit="%",
         target=90,
-        measure=selectors.measure_check_ins_on_time,
-        measure_by_unit=selectors.measure_check_ins_on_time_by_unit,
+        measure=measures.measure_check_ins_on_time,
+        measure_by_unit=measures.measure_check_ins_on_time_by_unit,
         description="Share of the check-ins due in the window that the key user (or IT) answered by the due time.",
     )
 )
@@ -54,8 +54,8 @@ register(
         label="Satisfaction after resolution",
         unit="/ 5",
         target=4,
-        measure=selectors.measure_survey_average,
-        measure_by_unit=selectors.measure_survey_average_by_unit,
+        measure=measures.measure_survey_average,
+        measure_by_unit=measures.measure_survey_average_by_unit,
         description="Average post-resolution survey rating (1-5) of the pain points resolved in the window.",
     )
 )

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..integrations.events import absolute_url, emit, pain_point_payload
+from ..integrations.events import emit
 from ..notifications.services import notify
 from ..roles import is_it_staff
 from .choices import (
@@ -28,6 +28,7 @@ from .choices import (
     SuggestionStatus,
 )
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
+from .payloads import check_in_failed_payload
 from .permissions import can_answer_check_in, require_it
 from .workflow import EXTRA_MILE_ACTION, SUGGESTION
 
@@ -308,7 +309,7 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
         check_in.pain_point = pain_point
         emit(
             "check_in.failed",
-            _check_in_failed_payload(check_in, pain_point, answered_by=actor, problem=problem),
+            check_in_failed_payload(check_in, pain_point, answered_by=actor, problem=problem),
             target=pain_point,
         )
         notify(
@@ -322,29 +323,6 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
     check_in.full_clean()
     check_in.save()
     return check_in
-
-
-def _check_in_failed_payload(check_in: CheckIn, pain_point, *, answered_by, problem: str) -> dict:
-    """The `data` of the check_in.failed webhook event: the check-in, its window and the pain point."""
-    window = check_in.window
-    return {
-        "id": check_in.pk,
-        "url": absolute_url(check_in),
-        "problem": problem,
-        "key_user": check_in.key_user.username,
-        "business_unit": getattr(check_in.key_user.business_unit, "slug", None),
-        "answered_by": answered_by.username,
-        "answered_at": timezone.now().isoformat(),
-        "due_at": check_in.due_at.isoformat(),
-        "window": {
-            "id": window.pk,
-            "system": window.system,
-            "starts_at": window.starts_at.isoformat(),
-            "ends_at": window.ends_at.isoformat(),
-            "url": absolute_url(window),
-        },
-        "pain_point": pain_point_payload(pain_point),
-    }
 
 
 # --- Repeated problems ---------------------------------------------------------------------------------

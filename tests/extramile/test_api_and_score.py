@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partnership.extramile import selectors, services
+from partnership.extramile import measures, services
 from partnership.extramile.models import CheckIn, ExtraMileAction, ExtraMileRating, ResolutionSurvey
 from partnership.score import Window
 from partnership.score.registry import Pillar, attention_sources, registered_indicators
@@ -96,8 +96,8 @@ def test_the_extra_mile_pillar_registers_four_indicators_and_an_attention_item()
 def test_indicators_have_no_data_without_records(db):
     window = _window()
     for measure in (
-        selectors.measure_actions_per_resolved, selectors.measure_average_rating,
-        selectors.measure_check_ins_on_time, selectors.measure_survey_average,
+        measures.measure_actions_per_resolved, measures.measure_average_rating,
+        measures.measure_check_ins_on_time, measures.measure_survey_average,
     ):
         assert measure(window).value is None
 
@@ -106,10 +106,10 @@ def test_unconfirmed_actions_count_half_and_at_most_k_per_performer_a_week(setti
     settings.EXTRAMILE_UNCONFIRMED_WEIGHT = 0.5
     week = datetime.date(2026, 3, 2)
     groups = [(1, week, True, 2), (1, week, False, 2)]
-    assert selectors.weighted_action_count(groups, weight=0.5, cap=5) == 3.0
-    assert selectors.weighted_action_count([(1, week, False, 9)], weight=0.5, cap=5) == 2.5
-    assert selectors.weighted_action_count([(1, week, True, 4), (1, week, False, 4)], weight=0.5, cap=5) == 4.5
-    assert selectors.weighted_action_count([(1, week, True, 5), (2, week, True, 5)], weight=0.5, cap=5) == 10
+    assert measures.weighted_action_count(groups, weight=0.5, cap=5) == 3.0
+    assert measures.weighted_action_count([(1, week, False, 9)], weight=0.5, cap=5) == 2.5
+    assert measures.weighted_action_count([(1, week, True, 4), (1, week, False, 4)], weight=0.5, cap=5) == 4.5
+    assert measures.weighted_action_count([(1, week, True, 5), (2, week, True, 5)], weight=0.5, cap=5) == 10
 
 
 def test_actions_per_resolved_pain_point_and_average_rating(ivan, alice, sales, finance, settings):
@@ -121,14 +121,14 @@ def test_actions_per_resolved_pain_point_and_average_rating(ivan, alice, sales, 
     log_action(actor=ivan, business_unit=sales, recipients=[alice])
     services.extra_mile_action_rate(action=confirmed, rated_by=alice, rating=4)
     window = _window()
-    measure = selectors.measure_actions_per_resolved(window)
+    measure = measures.measure_actions_per_resolved(window)
     assert measure.value == 0.75  # (1 + 0.5) / 2
     assert measure.records == 2
-    assert selectors.measure_actions_per_resolved(window, business_unit=finance).value is None
-    by_unit = selectors.measure_actions_per_resolved_by_unit(window)
+    assert measures.measure_actions_per_resolved(window, business_unit=finance).value is None
+    by_unit = measures.measure_actions_per_resolved_by_unit(window)
     assert by_unit[sales.pk].value == 0.75 and by_unit[None].value == 0.75
-    assert selectors.measure_average_rating(window).value == 4
-    assert selectors.measure_average_rating_by_unit(window)[sales.pk].records == 1
+    assert measures.measure_average_rating(window).value == 4
+    assert measures.measure_average_rating_by_unit(window)[sales.pk].records == 1
 
 
 def test_check_ins_on_time_and_survey_average(clock, ivan, alice, sam, sales, settings):
@@ -136,17 +136,17 @@ def test_check_ins_on_time_and_survey_average(clock, ivan, alice, sam, sales, se
     record_window(actor=ivan, key_users=[alice, sam])
     services.check_ins_create()
     services.check_in_answer(check_in=CheckIn.objects.get(key_user=alice), actor=alice, systems_ok=True)
-    assert selectors.measure_check_ins_on_time(_window()).value is None, "not yet due, one answered: the late one is pending"
+    assert measures.measure_check_ins_on_time(_window()).value is None, "not yet due, one answered: the late one is pending"
     clock.travel(hours=3)
-    measure = selectors.measure_check_ins_on_time(_window())
+    measure = measures.measure_check_ins_on_time(_window())
     assert (measure.value, measure.records) == (50.0, 2)
     assert "due_from" in measure.url
 
     make_resolved(submitted_by=alice, it_user=ivan)
     services.surveys_create()
     services.survey_answer(survey=ResolutionSurvey.objects.get(), actor=alice, rating=3)
-    assert selectors.measure_survey_average(_window()).value == 3
-    assert selectors.measure_survey_average_by_unit(_window())[sales.pk].value == 3
+    assert measures.measure_survey_average(_window()).value == 3
+    assert measures.measure_survey_average_by_unit(_window())[sales.pk].value == 3
 
 
 def test_the_indicators_cost_the_same_queries_at_any_size(ivan, alice, sales, django_assert_num_queries):
@@ -154,8 +154,8 @@ def test_the_indicators_cost_the_same_queries_at_any_size(ivan, alice, sales, dj
     log_action(actor=ivan, business_unit=sales, recipients=[alice])
     window = _window()
     functions = [
-        selectors.measure_actions_per_resolved_by_unit, selectors.measure_average_rating_by_unit,
-        selectors.measure_check_ins_on_time_by_unit, selectors.measure_survey_average_by_unit,
+        measures.measure_actions_per_resolved_by_unit, measures.measure_average_rating_by_unit,
+        measures.measure_check_ins_on_time_by_unit, measures.measure_survey_average_by_unit,
     ]
     counts = [queries_of(lambda f=f: f(window)) for f in functions]
     for i in range(6):

@@ -1,0 +1,21 @@
+"""What the listening app tells the outside world about a pain point (webhook event data)."""
+
+from partnership.integrations.events import absolute_url
+
+
+def pain_point_payload(pain_point, *, previous_status: str | None = None) -> dict:
+    """The `data` of the pain_point.* events."""
+    data = {
+        "id": pain_point.pk,
+        "title": pain_point.title,
+        "status": pain_point.status,
+        "business_unit": getattr(pain_point.business_unit, "slug", None),
+        "severity": pain_point.severity,
+        "source": pain_point.source,
+        "source_system": pain_point.source_system,
+        "external_ref": pain_point.external_ref,
+        "url": absolute_url(pain_point),
+    }
+    if previous_status is not None:
+        data["previous_status"] = previous_status
+    return data
