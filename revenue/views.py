@@ -1,17 +1,16 @@
 """Pages of the revenue app: the portfolio board, project pages, revenue entries and exports."""
 
-import csv
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership import pages
+from partnership.exports import csv_response
 
 from . import permissions, selectors, services
 from .choices import Stage
@@ -285,32 +284,25 @@ def entry_list(request):
     )
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet would not run as a formula."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def entry_export(request):
     """The entries of the list page's filters, as CSV."""
     _, entries = _filtered_entries(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="revenue-entries.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["project_id", "project", "stage", "month", "amount", "currency", "note", "recorded_by", "updated_at"])
     currency = settings.PORTAL_CURRENCY
-    for entry in entries.iterator(chunk_size=1000):
-        writer.writerow(
+    return csv_response(
+        "revenue-entries.csv",
+        ["project_id", "project", "stage", "month", "amount", "currency", "note", "recorded_by", "updated_at"],
+        (
             [
                 entry.project_id,
-                _cell(entry.project.name),
+                entry.project.name,
                 entry.project.stage,
                 f"{entry.month:%Y-%m}",
                 f"{entry.amount:.2f}",
                 currency,
-                _cell(entry.note),
-                _cell(entry.recorded_by.username if entry.recorded_by else ""),
+                entry.note,
+                entry.recorded_by.username if entry.recorded_by else "",
                 entry.updated_at.isoformat(),
             ]
-        )
-    return response
+            for entry in entries.iterator(chunk_size=1000)
+        ),
+    )

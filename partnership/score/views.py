@@ -1,14 +1,14 @@
 """The CIO dashboard, its CSV exports, the weights and targets, and the business pulse."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .. import pages
+from ..exports import csv_response
 from ..models import BusinessUnit
 from ..roles import is_business_manager, is_cio, is_it_staff
 from ..templatetags.portal_numbers import score_format
@@ -97,15 +97,6 @@ def dashboard(request):
     return render(request, "score/dashboard.html", context)
 
 
-def _csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
 def _num(value):
     return "" if value is None else f"{value:.2f}"
 
@@ -114,7 +105,7 @@ def indicators_csv(request):
     window, days, unit = _scope(request)
     main = selectors.partnership_score(window, unit, with_units=False)["main"]
     scope = unit.slug if unit else "company"
-    return _csv_response(
+    return csv_response(
         f"partnership-indicators-{scope}-{window.end}.csv",
         ["pillar", "indicator", "unit", "value", "target", "score", "contribution", "records", "window_start", "window_end"],
         [
@@ -130,7 +121,7 @@ def units_csv(request):
     if not is_it_staff(request.user):
         raise PermissionDenied("The unit comparison is for IT staff and the CIO.")
     units = selectors.partnership_score(window, None)["units"]
-    return _csv_response(
+    return csv_response(
         f"partnership-units-{window.end}.csv",
         ["business_unit", "score", "band", *[f"pillar_{p}" for p in Pillar.ALL]],
         [[s.business_unit.name, _num(s.overall), s.band, *[_num(s.pillars.get(p)) for p in Pillar.ALL]] for s in units],

@@ -1,6 +1,8 @@
 """The score end to end: registry, gathering, snapshots, dashboard, exports and the API."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db.models import Count
@@ -254,3 +256,14 @@ def test_unit_names_are_escaped_in_the_comparison_and_the_picker(client, carla):
     assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co") >= 2  # picker and table
     assert '<option value="evil" selected>' in page
     assert 'href="?window=90&amp;business_unit=evil"' in page
+
+
+def test_the_unit_export_neutralises_a_unit_name_a_spreadsheet_would_run(client, carla, alice, only_test_indicators):
+    from partnership.models import BusinessUnit
+
+    BusinessUnit.objects.create(name='=HYPERLINK("http://evil.example","Sales")', slug="evil")
+    client.force_login(carla)
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/units.csv").content.decode())))
+    names = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"Sales\")" in names
+    assert not any(name.startswith("=") for name in names)
