@@ -20,7 +20,10 @@ DEFAULT_CSP = (
 
 
 class SecurityHeadersMiddleware:
-    """Content Security Policy and a restrictive permissions policy on every response."""
+    """Content Security Policy and a restrictive permissions policy on every response; what a
+    signed-in user reads, and every API answer, is never kept by a shared or browser cache
+    (`Cache-Control: private, no-store`), so the back button on a shared computer after sign-out
+    or a proxy shows nobody else's pain points."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,6 +32,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", getattr(settings, "PORTAL_CSP", DEFAULT_CSP))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or getattr(user, "is_authenticated", False):
+            response.headers["Cache-Control"] = "private, no-store"
         return response
 
 
