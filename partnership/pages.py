@@ -47,16 +47,25 @@ def submit(
     """
     if request.method != "POST" or not form.is_bound:
         return None
-    if not all([f.is_valid() for f in (form, *also)]):  # noqa: C419 (every form shows its errors)
-        return None
-    try:
-        result = write(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        if announce:
-            messages.error(request, " ".join(exc.messages))
+    done, result = attempt(form, write, also=also)
+    if not done:
+        if announce and form.errors:
+            messages.error(request, errors_text(form))
         return None
     return _go(request, result, success, to)
+
+
+def attempt(form, write: Callable[[dict], Any], *, also=()) -> tuple[bool, Any]:
+    """The core of `submit()` for a page that shows its result instead of redirecting (a new API
+    token is shown once, in the answer that created it): `(True, what write returned)` when the
+    forms are valid and the service agreed, else `(False, None)` with the errors on `form`."""
+    if not all([f.is_valid() for f in (form, *also)]):  # noqa: C419 (every form shows its errors)
+        return False, None
+    try:
+        return True, write(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False, None
 
 
 def act(request, write: Callable[[], Any], *, success: str, to) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import pages, services
 from .forms import ApiTokenForm, NotificationPreferencesForm
 from .models import ApiToken
 from .notifications.models import Notification
@@ -32,28 +32,31 @@ def home(request):
     return render(request, template)
 
 
-def profile(request):
+def _profile(request, *, form=None, new_key=None, status=200):
     tokens = ApiToken.objects.for_user(request.user).filter(user=request.user)
-    form = ApiTokenForm()
-    new_key = request.session.pop("portal_new_token_key", None)
     return render(
         request,
         "partnership/profile.html",
-        {"tokens": tokens, "form": form, "new_key": new_key},
+        {"tokens": tokens, "form": form or ApiTokenForm(), "new_key": new_key},
+        status=status,
     )
+
+
+def profile(request):
+    return _profile(request)
 
 
 @require_POST
 def token_create(request):
+    """A new token's key is shown once, in this answer, and kept nowhere in clear (not even in
+    the session: the answer is `no-store`, so neither the browser nor a proxy keeps it)."""
     form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        tokens = ApiToken.objects.for_user(request.user).filter(user=request.user)
-        return render(request, "partnership/profile.html", {"tokens": tokens, "form": form}, status=400)
-    token, key = services.api_token_create(user=request.user, **form.cleaned_data)
-    # Shown once on the next page, never stored in clear.
-    request.session["portal_new_token_key"] = key
+    done, created = pages.attempt(form, lambda data: services.api_token_create(user=request.user, **data))
+    if not done:
+        return _profile(request, form=form, status=400)
+    token, key = created
     messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
-    return redirect("profile")
+    return _profile(request, new_key=key)
 
 
 @require_POST

@@ -88,6 +88,24 @@ def test_a_token_made_on_the_profile_page_is_shown_once_and_stored_hashed(client
     assert key not in client.get("/accounts/profile/").content.decode()
 
 
+def test_a_new_tokens_key_is_in_the_answer_that_made_it_and_nowhere_else(client, alice):
+    """Not waiting in the session for the next visit, not kept by a cache."""
+    client.force_login(alice)
+    response = client.post("/accounts/tokens/", {"name": "Jira sync", "scope": "read"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    key = response.content.decode().split('id="new-token-key" class="user-select-all">')[1].split("<")[0]
+    assert ApiToken.objects.get(user=alice).key_hash == ApiToken.hash_key(key)
+    assert all(key not in str(value) for value in client.session.values())
+
+
+def test_a_token_name_the_model_refuses_is_a_form_error_not_a_500(client, alice):
+    client.force_login(alice)
+    response = client.post("/accounts/tokens/", {"name": "Jira\x07sync", "scope": "read"})
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+
+
 def test_a_token_form_with_no_name_is_refused_with_a_message(client, alice):
     client.force_login(alice)
     response = client.post("/accounts/tokens/", {"name": "", "scope": "read"})
