@@ -8,6 +8,15 @@ object the user may not see answers 404, never 403).
 from django.core.exceptions import ValidationError
 from rest_framework import exceptions, viewsets
 
+SECRET_ATTRIBUTE = "portal_holds_secret"  # noqa: S105 (the name of a flag, not a secret)
+
+
+def holding_a_secret(response):
+    """Mark an answer that shows a secret once (a token's key, a webhook signing secret): the
+    Idempotency-Key middleware never stores it, and a replay of its request answers 409."""
+    setattr(response, SECRET_ATTRIBUTE, True)
+    return response
+
 
 def stably_ordered(queryset):
     """Pages need a stable order. A GROUP BY query (annotate with an aggregate) drops the model's

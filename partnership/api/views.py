@@ -13,7 +13,7 @@ from ..notifications.models import Notification
 from ..notifications.selectors import preference_for, preferences_for
 from ..notifications.services import notification_mark_read, notification_preference_set
 from ..visibility import hide_unseeable
-from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet
+from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet, holding_a_secret
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
@@ -64,7 +64,7 @@ class ApiTokenViewSet(
         serializer.is_valid(raise_exception=True)
         token, key = services.api_token_create(user=request.user, **serializer.validated_data)
         token.key = key
-        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+        return holding_a_secret(Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED))
 
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])

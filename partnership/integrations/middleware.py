@@ -9,11 +9,17 @@ the header and an authenticated user (token or session):
 - the same key with the same method, path and body replays the stored answer
   (`Idempotent-Replayed: true`), without running the view again;
 - the same key with another request answers 422;
-- a request with a key whose first request is still running answers 409.
+- a request with a key whose first request is still running answers 409;
+- a key is bound to the credential that used it (the API token, or the browser session): the
+  same key and body from another token of the same user is "another request" (422), so a
+  read-only token can never replay what a read-write one did;
+- an answer that shows a secret once (`holding_a_secret`: a new token's key, a webhook signing
+  secret) is never stored: its replay answers 409 and the secret exists nowhere in clear.
 """
 
 import datetime
 import hashlib
+import json
 import logging
 
 from django.conf import settings
@@ -21,6 +27,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from rest_framework import exceptions
+
+from partnership.api.base import SECRET_ATTRIBUTE
 
 from .choices import IdempotencyState
 from .models import IdempotencyRecord
@@ -32,6 +40,14 @@ MAX_KEY_LENGTH = 255
 METHODS = ("POST", "PATCH")
 # Answers that say nothing final about the request: the key stays free for another try.
 NOT_STORED = {401, 403, 408, 409, 425, 429}
+SECRET_NOT_REPLAYED = json.dumps(
+    {
+        "detail": f"The first request with this {HEADER} succeeded and its answer held a secret that is shown "
+        "only once, so it is not replayed. List the objects to find what it created, or send a new request "
+        "with a new key.",
+        "code": "secret_not_replayed",
+    }
+).encode()
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -39,22 +55,23 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 def _user_of(request):
-    """The user behind the request: an API token (checked as DRF will) or the session."""
+    """The user behind the request and the credential they used: an API token (checked as DRF
+    will) or the session; (None, "") when there is none."""
     from partnership.authentication import HashedTokenAuthentication
 
     try:
         found = HashedTokenAuthentication().authenticate(request)
     except exceptions.AuthenticationFailed:
-        return None
+        return None, ""
     if found is not None:
-        return found[0]
+        return found[0], f"token:{found[1].pk}"
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    return (user, "session") if user is not None and user.is_authenticated else (None, "")
 
 
-def request_fingerprint(request) -> str:
+def request_fingerprint(request, credential: str = "") -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.get_full_path().encode(), request.body):
+    for part in (request.method.encode(), request.get_full_path().encode(), request.body, credential.encode()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -70,11 +87,11 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             return _error(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
-        user = _user_of(request)
+        user, credential = _user_of(request)
         if user is None:
             return self.get_response(request)  # the view answers 401
 
-        fingerprint = request_fingerprint(request)
+        fingerprint = request_fingerprint(request, credential)
         record, answer = self._claim(user, key, fingerprint, request)
         if answer is not None:
             return answer
@@ -130,6 +147,15 @@ class IdempotencyMiddleware:
         status = response.status_code
         if status >= 500 or status in NOT_STORED or getattr(response, "streaming", False):
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            return
+        if getattr(response, SECRET_ATTRIBUTE, False):
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                state=IdempotencyState.COMPLETE,
+                status_code=409,
+                content_type="application/json",
+                response_body=SECRET_NOT_REPLAYED,
+                location="",
+            )
             return
         IdempotencyRecord.objects.filter(pk=record.pk).update(
             state=IdempotencyState.COMPLETE,

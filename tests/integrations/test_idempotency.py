@@ -20,13 +20,44 @@ def post(client, path, data, key):
 
 
 def test_the_same_key_and_body_replays_the_first_answer(api, ivan):
+    from partnership.integrations.models import WebhookDelivery
+
     client = api(ivan)
-    first = post(client, "/api/v1/webhook-subscriptions/", SUBSCRIPTION, "key-1")
-    second = post(client, "/api/v1/webhook-subscriptions/", SUBSCRIPTION, "key-1")
-    assert first.status_code == second.status_code == 201
+    subscription = client.post("/api/v1/webhook-subscriptions/", SUBSCRIPTION, format="json").json()
+    ping = f"/api/v1/webhook-subscriptions/{subscription['id']}/ping/"
+    first = post(client, ping, {}, "key-1")
+    second = post(client, ping, {}, "key-1")
+    assert first.status_code == second.status_code == 202
     assert json.loads(second.content) == first.json()
     assert second["Idempotent-Replayed"] == "true"
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_an_answer_holding_a_secret_is_never_stored_and_its_replay_answers_409(api, ivan):
+    client = api(ivan)
+    first = post(client, "/api/v1/webhook-subscriptions/", SUBSCRIPTION, "key-1")
+    assert first.status_code == 201
+    secret = first.json()["secret"]
+    second = post(client, "/api/v1/webhook-subscriptions/", SUBSCRIPTION, "key-1")
+    assert second.status_code == 409
+    assert second.json()["code"] == "secret_not_replayed"
+    assert secret not in second.content.decode()
+    assert all(secret.encode() not in bytes(r.response_body) for r in IdempotencyRecord.objects.all())
     assert WebhookSubscription.objects.count() == 1
+    rotated = post(client, f"/api/v1/webhook-subscriptions/{first.json()['id']}/rotate-secret/", {}, "rotate-1")
+    new_secret = rotated.json()["secret"]
+    assert all(new_secret.encode() not in bytes(r.response_body) for r in IdempotencyRecord.objects.all())
+
+
+def test_a_key_is_bound_to_the_token_that_used_it(api, ivan):
+    """A read-only token replaying the key of a read-write token's request never gets its answer."""
+    read_write, read_only = api(ivan), api(ivan, scope="read")
+    first = post(read_write, "/api/v1/tokens/", {"name": "deploy"}, "shared-key")
+    assert first.status_code == 201
+    replay = post(read_only, "/api/v1/tokens/", {"name": "deploy"}, "shared-key")
+    assert replay.status_code == 422
+    assert first.json()["key"] not in replay.content.decode()
+    assert ApiToken.objects.filter(name="deploy").count() == 1
 
 
 def test_the_same_key_with_another_body_answers_422(api, ivan):
@@ -120,8 +151,8 @@ def test_every_app_gets_it_for_example_token_creation(api, alice):
     client = api(alice)
     first = post(client, "/api/v1/tokens/", {"name": "script"}, "token-1")
     second = post(client, "/api/v1/tokens/", {"name": "script"}, "token-1")
-    assert first.status_code == second.status_code == 201
-    assert second.json()["key"] == first.json()["key"]
+    assert (first.status_code, second.status_code) == (201, 409)
+    assert first.json()["key"] not in second.content.decode()
     assert ApiToken.objects.filter(name="script").count() == 1
 
 
@@ -130,7 +161,7 @@ def test_session_users_get_it_as_well(client, ivan):
     body = json.dumps(SUBSCRIPTION)
     first = client.post("/api/v1/webhook-subscriptions/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s")
     second = client.post("/api/v1/webhook-subscriptions/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s")
-    assert (first.status_code, second.status_code) == (201, 201)
+    assert (first.status_code, second.status_code) == (201, 409)  # the first answer held its secret
     assert WebhookSubscription.objects.count() == 1
 
 

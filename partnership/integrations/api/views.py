@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partnership.api.base import PortalModelViewSet, PortalReadOnlyViewSet
+from partnership.api.base import PortalModelViewSet, PortalReadOnlyViewSet, holding_a_secret
 from partnership.api.errors import ErrorSerializer
 
 from .. import permissions, services
@@ -96,7 +96,9 @@ class WebhookSubscriptionViewSet(PortalModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         subscription = services.webhook_subscription_create(owner=request.user, **serializer.validated_data)
-        return Response(WebhookSubscriptionSecretSerializer(subscription).data, status=status.HTTP_201_CREATED)
+        return holding_a_secret(
+            Response(WebhookSubscriptionSecretSerializer(subscription).data, status=status.HTTP_201_CREATED)
+        )
 
     def partial_update(self, request, *args, **kwargs):
         subscription = self.get_object()
@@ -115,7 +117,7 @@ class WebhookSubscriptionViewSet(PortalModelViewSet):
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         subscription = services.webhook_subscription_rotate_secret(subscription=self.get_object(), actor=request.user)
-        return Response(WebhookSubscriptionSecretSerializer(subscription).data)
+        return holding_a_secret(Response(WebhookSubscriptionSecretSerializer(subscription).data))
 
     @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
     @action(detail=True, methods=["post"])
