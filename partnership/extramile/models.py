@@ -19,12 +19,12 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import bounds
 from ..audit import AuditedModel
 from ..roles import is_it_staff
 from .choices import (
@@ -35,11 +35,6 @@ from .choices import (
     SuggestionTrigger,
     SurveyRole,
 )
-
-RATING_VALIDATORS = [
-    MinValueValidator(1, message="Give a rating from 1 to 5."),
-    MaxValueValidator(5, message="Give a rating from 1 to 5."),
-]
 
 
 def _signed_in(user) -> bool:
@@ -67,17 +62,20 @@ class ExtraMileAction(AuditedModel):
     """Something IT did beyond the request, for whom, with what effort, and after what."""
 
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="What was done beyond the request, in a sentence or two.")
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    description = models.TextField(
+        blank=True, help_text="What was done beyond the request, in a sentence or two.", validators=bounds.LONG_TEXT
+    )
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.DONE, db_index=True)
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="extra_mile_actions", verbose_name="performed by"
     )
     performed_on = models.DateField(
-        default=timezone.localdate, verbose_name="date", help_text="When it was done (or is planned, for a planned action)."
+        default=timezone.localdate, verbose_name="date", help_text="When it was done (or is planned, for a planned action).",
+        validators=bounds.YEARS,
     )
     effort_hours = models.DecimalField(
-        max_digits=6, decimal_places=1, default=0, validators=[MinValueValidator(0, message="Effort cannot be negative.")],
+        max_digits=6, decimal_places=1, default=0, validators=bounds.EFFORT_HOURS,
         verbose_name="effort (hours)",
     )
     business_unit = models.ForeignKey("partnership.BusinessUnit", on_delete=models.PROTECT, related_name="extra_mile_actions")
@@ -86,12 +84,13 @@ class ExtraMileAction(AuditedModel):
         help_text="The business people it was done for; they are asked to confirm and rate it.",
     )
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, validators=bounds.ID)
     subject = GenericForeignKey("subject_type", "subject_id")
     external_ref = models.CharField(
-        max_length=200, blank=True, verbose_name="external ticket", help_text="A ticket it followed, e.g. 'JIRA-1234'."
+        max_length=200, blank=True, verbose_name="external ticket", help_text="A ticket it followed, e.g. 'JIRA-1234'.",
+        validators=bounds.SINGLE_LINE,
     )
-    evidence_url = models.URLField(max_length=500, blank=True, verbose_name="evidence link")
+    evidence_url = models.URLField(max_length=500, blank=True, verbose_name="evidence link", validators=bounds.SINGLE_LINE)
 
     objects = ExtraMileActionQuerySet.as_manager()
 
@@ -105,9 +104,12 @@ class ExtraMileAction(AuditedModel):
             # The rating reminder: done actions by date.
             models.Index(fields=["performed_on"], condition=Q(status="done"), name="extramile_action_done_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(condition=Q(effort_hours__gte=0), name="extramile_action_effort_not_negative"),
-        ]
+        constraints = bounds.constraints(
+            "partnership_extramileaction",
+            numbers={"effort_hours": bounds.EFFORT_HOURS, "subject_id": bounds.ID},
+            dates=["performed_on"],
+            nullable=["subject_id"],
+        )
 
     def __str__(self):
         return self.title
@@ -139,8 +141,8 @@ class ExtraMileRating(AuditedModel):
 
     action = models.ForeignKey(ExtraMileAction, on_delete=models.CASCADE, related_name="ratings")
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extra_mile_ratings")
-    rating = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
-    comment = models.TextField(blank=True)
+    rating = models.PositiveSmallIntegerField(validators=bounds.SCALE)
+    comment = models.TextField(blank=True, validators=bounds.LONG_TEXT)
 
     objects = ExtraMileRatingQuerySet.as_manager()
 
@@ -153,7 +155,7 @@ class ExtraMileRating(AuditedModel):
                 name="extramile_rating_once_per_recipient",
                 violation_error_message="You already rated this action.",
             ),
-            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="extramile_rating_1_to_5"),
+            *bounds.constraints("partnership_extramilerating", numbers={"rating": bounds.SCALE}),
         ]
 
     def __str__(self):
@@ -180,10 +182,14 @@ class MaintenanceWindowQuerySet(models.QuerySet):
 class MaintenanceWindow(AuditedModel):
     """Planned downtime of a system; once it ends, its key users are asked whether all runs."""
 
-    system = models.CharField(max_length=200, help_text="e.g. 'SAP ERP' or 'CRM and web shop'.")
-    description = models.TextField(blank=True, help_text="What was done, and what users might notice.")
-    starts_at = models.DateTimeField(verbose_name="start")
-    ends_at = models.DateTimeField(verbose_name="end")
+    system = models.CharField(
+        max_length=200, help_text="e.g. 'SAP ERP' or 'CRM and web shop'.", validators=bounds.SINGLE_LINE
+    )
+    description = models.TextField(
+        blank=True, help_text="What was done, and what users might notice.", validators=bounds.LONG_TEXT
+    )
+    starts_at = models.DateTimeField(verbose_name="start", validators=bounds.YEARS)
+    ends_at = models.DateTimeField(verbose_name="end", validators=bounds.YEARS)
     business_units = models.ManyToManyField(
         "partnership.BusinessUnit", related_name="maintenance_windows", verbose_name="business units affected"
     )
@@ -195,7 +201,8 @@ class MaintenanceWindow(AuditedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     check_ins_created_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the check-ins were created (empty until the window has ended)."
+        null=True, blank=True, help_text="When the check-ins were created (empty until the window has ended).",
+        validators=bounds.YEARS,
     )
 
     objects = MaintenanceWindowQuerySet.as_manager()
@@ -204,6 +211,11 @@ class MaintenanceWindow(AuditedModel):
         db_table = "partnership_maintenancewindow"  # kept from the partnership app (no table moved)
         ordering = ["-starts_at", "-id"]
         indexes = [models.Index(fields=["ends_at"], condition=Q(check_ins_created_at__isnull=True), name="extramile_window_due_idx")]
+        constraints = bounds.constraints(
+            "partnership_maintenancewindow",
+            datetimes=["starts_at", "ends_at", "check_ins_created_at"],
+            nullable=["check_ins_created_at"],
+        )
 
     def __str__(self):
         return f"{self.system} ({timezone.localtime(self.starts_at):%Y-%m-%d %H:%M})"
@@ -248,11 +260,13 @@ class CheckIn(AuditedModel):
 
     window = models.ForeignKey(MaintenanceWindow, on_delete=models.CASCADE, related_name="check_ins")
     key_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins")
-    due_at = models.DateTimeField(help_text="Answer by then; EXTRAMILE_CHECKIN_DUE_HOURS after the window ended.")
+    due_at = models.DateTimeField(
+        help_text="Answer by then; EXTRAMILE_CHECKIN_DUE_HOURS after the window ended.", validators=bounds.YEARS
+    )
     status = models.CharField(max_length=10, choices=CheckInStatus.choices, default=CheckInStatus.PENDING, db_index=True)
     systems_ok = models.BooleanField(null=True, blank=True, verbose_name="systems running correctly")
-    problem = models.TextField(blank=True, verbose_name="what is wrong")
-    answered_at = models.DateTimeField(null=True, blank=True)
+    problem = models.TextField(blank=True, verbose_name="what is wrong", validators=bounds.LONG_TEXT)
+    answered_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The key user, or IT answering on their behalf after a call.",
@@ -262,7 +276,9 @@ class CheckIn(AuditedModel):
         "listening.PainPoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins",
         help_text="The pain point a 'no' created.",
     )
-    notified_at = models.DateTimeField(null=True, blank=True, help_text="When the key user was asked.")
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the key user was asked.", validators=bounds.YEARS
+    )
 
     objects = CheckInQuerySet.as_manager()
 
@@ -270,7 +286,14 @@ class CheckIn(AuditedModel):
         db_table = "partnership_checkin"  # kept from the partnership app (no table moved)
         ordering = ["due_at", "id"]
         verbose_name = "check-in"
-        constraints = [models.UniqueConstraint(fields=["window", "key_user"], name="extramile_checkin_once_per_key_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "key_user"], name="extramile_checkin_once_per_key_user"),
+            *bounds.constraints(
+                "partnership_checkin",
+                datetimes=["due_at", "answered_at", "notified_at"],
+                nullable=["answered_at", "notified_at"],
+            ),
+        ]
         indexes = [models.Index(fields=["due_at"], condition=Q(status="pending"), name="extramile_checkin_pending_idx")]
 
     def __str__(self):
@@ -303,10 +326,12 @@ class ProblemSuggestion(AuditedModel):
     problem: N pain points of one category and unit resolved within a few weeks, or one pain point
     with many votes. `key` makes each proposal once (the refresh runs periodically)."""
 
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100, unique=True, validators=bounds.SINGLE_LINE)
     trigger = models.CharField(max_length=20, choices=SuggestionTrigger.choices)
     business_unit = models.ForeignKey("partnership.BusinessUnit", on_delete=models.CASCADE, related_name="+")
-    category = models.CharField(max_length=20, help_text="The pain points' category (listening).")
+    category = models.CharField(
+        max_length=20, help_text="The pain points' category (listening).", validators=bounds.SINGLE_LINE
+    )
     # SET_NULL: IT's decision on the proposal (and its evidence) stays when the pain point goes.
     pain_point = models.ForeignKey(
         "listening.PainPoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeat_suggestions",
@@ -314,11 +339,11 @@ class ProblemSuggestion(AuditedModel):
     )
     evidence = models.JSONField(default=list, help_text="Primary keys of the pain points behind the proposal.")
     proposed_kind = models.CharField(max_length=30, choices=ActionKind.choices, default=ActionKind.MANUAL_FAQ)
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300, validators=bounds.SINGLE_LINE)
     status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    dismiss_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    dismiss_reason = models.TextField(blank=True, validators=bounds.LONG_TEXT)
     action = models.OneToOneField(
         ExtraMileAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestion",
         help_text="The planned action created when IT accepted the proposal.",
@@ -329,6 +354,7 @@ class ProblemSuggestion(AuditedModel):
     class Meta:
         db_table = "partnership_problemsuggestion"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
+        constraints = bounds.constraints("partnership_problemsuggestion", datetimes=["decided_at"], nullable=["decided_at"])
 
     def __str__(self):
         return self.reason
@@ -364,12 +390,12 @@ class ResolutionSurvey(AuditedModel):
     )
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resolution_surveys")
     role = models.CharField(max_length=10, choices=SurveyRole.choices)
-    resolved_at = models.DateTimeField()
-    due_at = models.DateTimeField(help_text="Answers are taken until then.")
-    rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING_VALIDATORS)
-    comment = models.TextField(blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(validators=bounds.YEARS)
+    due_at = models.DateTimeField(help_text="Answers are taken until then.", validators=bounds.YEARS)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=bounds.SCALE)
+    comment = models.TextField(blank=True, validators=bounds.LONG_TEXT)
+    answered_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    notified_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
 
     objects = SurveyQuerySet.as_manager()
 
@@ -381,8 +407,11 @@ class ResolutionSurvey(AuditedModel):
         indexes = [models.Index(fields=["due_at"], condition=Q(answered_at__isnull=True), name="extramile_survey_open_idx")]
         constraints = [
             models.UniqueConstraint(fields=["pain_point", "respondent"], name="extramile_survey_once_per_person"),
-            models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="extramile_survey_rating_1_to_5"
+            *bounds.constraints(
+                "partnership_resolutionsurvey",
+                numbers={"rating": bounds.SCALE},
+                datetimes=["resolved_at", "due_at", "answered_at", "notified_at"],
+                nullable=["rating", "answered_at", "notified_at"],
             ),
         ]
 

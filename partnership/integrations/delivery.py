@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import bounds
 from ..notifications.services import notify
 from .choices import DeliveryStatus
 from .models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
@@ -74,11 +75,19 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     opener = urllib.request.build_opener(_NoRedirects)
     try:
         with opener.open(request, timeout=settings.INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status, ""
+            return _known_status(response.status, "")
     except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code} {exc.reason}"
+        return _known_status(exc.code, f"HTTP {exc.code} {exc.reason}"[:500])
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return None, str(getattr(exc, "reason", exc))[:500]
+
+
+def _known_status(code: int, error: str) -> tuple[int | None, str]:
+    """A receiver's status code if it is one of HTTP's (100-599, the range the delivery's column
+    holds); another (http.client reads up to 999) is kept in the error only: a failure."""
+    if bounds.HTTP_STATUS_MIN <= code <= bounds.HTTP_STATUS_MAX:
+        return code, error
+    return None, (error or f"HTTP {code}") + " (not an HTTP status code)"
 
 
 def webhook_delivery_attempt(*, delivery_id: int) -> str:

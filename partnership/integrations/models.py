@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import bounds
 from ..audit import AuditedModel
 from ..roles import is_cio
 from .choices import CLAIMING_RESULTS, DeliveryStatus, IdempotencyState, InboundResult, SourceKind, WebhookEvent
@@ -54,9 +55,9 @@ class IntegrationSource(AuditedModel):
         related_name="+",
         help_text="New pain points land in this unit; empty: the reporter's unit (or the payload's, generic).",
     )
-    secret = models.CharField(max_length=255)
-    previous_secret = models.CharField(max_length=255, blank=True)
-    previous_secret_valid_until = models.DateTimeField(null=True, blank=True)
+    secret = models.CharField(max_length=255, validators=bounds.SINGLE_LINE)
+    previous_secret = models.CharField(max_length=255, blank=True, validators=bounds.SINGLE_LINE)
+    previous_secret_valid_until = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
     enabled = models.BooleanField(default=True)
     actor = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -74,6 +75,11 @@ class IntegrationSource(AuditedModel):
     class Meta:
         db_table = "partnership_integrationsource"  # kept from the partnership app (no table moved)
         ordering = ["name"]
+        constraints = bounds.constraints(
+            "partnership_integrationsource",
+            datetimes=["previous_secret_valid_until"],
+            nullable=["previous_secret_valid_until"],
+        )
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
@@ -103,17 +109,17 @@ class InboundDelivery(models.Model):
     replayed deliveries are logged too but claim nothing.
     """
 
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True, validators=bounds.YEARS)
     source = models.ForeignKey(IntegrationSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
     source_name = models.CharField(max_length=100, help_text="As named in the URL, also for unknown sources.")
     delivery_id = models.CharField(max_length=255, blank=True)
     event = models.CharField(max_length=100, blank=True)
     external_ref = models.CharField(max_length=200, blank=True)
     result = models.CharField(max_length=20, choices=InboundResult.choices)
-    status_code = models.PositiveSmallIntegerField()
+    status_code = models.PositiveSmallIntegerField(validators=bounds.HTTP_STATUS)
     reason = models.TextField(blank=True)
     object_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, validators=bounds.SINGLE_LINE)
 
     objects = InboundDeliveryQuerySet.as_manager()
 
@@ -126,7 +132,12 @@ class InboundDelivery(models.Model):
                 fields=["source", "delivery_id"],
                 condition=Q(result__in=CLAIMING_RESULTS),
                 name="inbound_delivery_id_used_once",
-            )
+            ),
+            *bounds.constraints(
+                "partnership_inbounddelivery",
+                numbers={"status_code": bounds.HTTP_STATUS},
+                datetimes=["received_at"],
+            ),
         ]
 
     def __str__(self):
@@ -149,23 +160,33 @@ class IdempotencyRecord(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
-    method = models.CharField(max_length=10)
+    request_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of method, path and body.", validators=bounds.SINGLE_LINE
+    )
+    method = models.CharField(max_length=10, validators=bounds.SINGLE_LINE)
     path = models.CharField(max_length=500)
     state = models.CharField(max_length=20, choices=IdempotencyState.choices, default=IdempotencyState.IN_PROGRESS)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    content_type = models.CharField(max_length=200, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, validators=bounds.HTTP_STATUS)
+    content_type = models.CharField(max_length=200, blank=True, validators=bounds.SINGLE_LINE)
     response_body = models.BinaryField(blank=True, default=b"")
-    location = models.CharField(max_length=500, blank=True)
+    location = models.CharField(max_length=500, blank=True, validators=bounds.SINGLE_LINE)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField(db_index=True, validators=bounds.YEARS)
 
     objects = IdempotencyRecordQuerySet.as_manager()
 
     class Meta:
         db_table = "partnership_idempotencyrecord"  # kept from the partnership app (no table moved)
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+            *bounds.constraints(
+                "partnership_idempotencyrecord",
+                numbers={"status_code": bounds.HTTP_STATUS},
+                datetimes=["expires_at"],
+                nullable=["status_code"],
+            ),
+        ]
 
     def __str__(self):
         return f"{self.method} {self.path} [{self.key}]"
@@ -185,15 +206,17 @@ class WebhookSubscription(AuditedModel):
     """An URL that receives signed deliveries (Standard Webhooks) of the events it chose."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions")
-    url = models.URLField(max_length=500, help_text="http(s) URL that receives a POST for each event.")
-    description = models.CharField(max_length=200, blank=True)
+    url = models.URLField(
+        max_length=500, help_text="http(s) URL that receives a POST for each event.", validators=bounds.SINGLE_LINE
+    )
+    description = models.CharField(max_length=200, blank=True, validators=bounds.SINGLE_LINE)
     events = models.JSONField(default=list, help_text="Event types, e.g. ['pain_point.created'].")
-    secret = models.CharField(max_length=100, default=generate_webhook_secret)
+    secret = models.CharField(max_length=100, default=generate_webhook_secret, validators=bounds.SINGLE_LINE)
     enabled = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(
-        default=0, help_text="Deliveries that failed after every retry, since the last success."
+        default=0, help_text="Deliveries that failed after every retry, since the last success.", validators=bounds.COUNTER
     )
-    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
     disabled_reason = models.CharField(max_length=300, blank=True)
 
     objects = WebhookSubscriptionQuerySet.as_manager()
@@ -203,6 +226,12 @@ class WebhookSubscription(AuditedModel):
     class Meta:
         db_table = "partnership_webhooksubscription"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
+        constraints = bounds.constraints(
+            "partnership_webhooksubscription",
+            numbers={"consecutive_failures": bounds.COUNTER},
+            datetimes=["disabled_at"],
+            nullable=["disabled_at"],
+        )
 
     def __str__(self):
         return self.description or self.url
@@ -229,16 +258,20 @@ class WebhookDelivery(models.Model):
     """One event sent (or to be sent) to one subscription: status, response code, attempts."""
 
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
-    message_id = models.CharField(max_length=64, unique=True, help_text="The `webhook-id` header; receivers de-duplicate on it.")
-    event = models.CharField(max_length=60)
+    message_id = models.CharField(
+        max_length=64, unique=True, help_text="The `webhook-id` header; receivers de-duplicate on it.",
+        validators=bounds.SINGLE_LINE,
+    )
+    event = models.CharField(max_length=60, validators=bounds.SINGLE_LINE)
     payload = models.JSONField()
     status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, validators=bounds.COUNTER)
+    # Only codes of HTTP_STATUS: delivery.py stores a receiver's other code as none (with an error).
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True, validators=bounds.HTTP_STATUS)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    delivered_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
 
     objects = WebhookDeliveryQuerySet.as_manager()
 
@@ -247,6 +280,12 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "webhook deliveries"
         indexes = [models.Index(fields=["id"], condition=Q(status="pending"), name="webhook_delivery_pending_idx")]
+        constraints = bounds.constraints(
+            "partnership_webhookdelivery",
+            numbers={"attempts": bounds.COUNTER, "response_code": bounds.HTTP_STATUS},
+            datetimes=["last_attempt_at", "delivered_at"],
+            nullable=["response_code", "last_attempt_at", "delivered_at"],
+        )
 
     def __str__(self):
         return f"{self.event} → {self.subscription_id} ({self.status})"

@@ -267,7 +267,7 @@ def _claim(source, delivery_id, event, ref) -> InboundDelivery:
                 event=event[:100],
                 external_ref=ref[:200],
                 result=InboundResult.PROCESSING,
-                status_code=0,
+                status_code=102,  # "Processing": the row is rewritten with the answer in this transaction
             )
     except IntegrityError:
         raise _Replay from None

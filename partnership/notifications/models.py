@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from .. import bounds
 from ..audit import AuditedModel
 from .choices import DeliveryChannel, EmailState, ReminderStatus
 
@@ -26,14 +27,21 @@ class Notification(models.Model):
     """A message in a user's in-app inbox, linking to the object it is about."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=60, db_index=True, help_text="What it is about, e.g. 'pain_point.declined'.")
-    title = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=60, db_index=True, help_text="What it is about, e.g. 'pain_point.declined'.",
+        validators=bounds.SINGLE_LINE,
+    )
+    title = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
+    # Unbounded: notify() writes it from other records' (bounded) texts, unvalidated.
     body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True, help_text="Where the object is, a path inside the portal.")
+    url = models.CharField(
+        max_length=500, blank=True, help_text="Where the object is, a path inside the portal.",
+        validators=bounds.SINGLE_LINE,
+    )
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    target_id = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, validators=bounds.SINGLE_LINE)
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
     reminder = models.OneToOneField(
         "Reminder",
         null=True,
@@ -49,6 +57,7 @@ class Notification(models.Model):
         db_table = "partnership_notification"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        constraints = bounds.constraints("partnership_notification", datetimes=["read_at"], nullable=["read_at"])
 
     def __str__(self):
         return f"{self.title} → {self.recipient}"
@@ -77,19 +86,26 @@ class Reminder(models.Model):
     """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=60, help_text="A key of the reminder-kind registry, e.g. 'listening.ack_overdue'.")
+    kind = models.CharField(
+        max_length=60, help_text="A key of the reminder-kind registry, e.g. 'listening.ack_overdue'.",
+        validators=bounds.SINGLE_LINE,
+    )
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64, validators=bounds.SINGLE_LINE)
     period = models.CharField(
-        max_length=40, help_text="Which occurrence: 'once', a date, a week '2026-W48', a month '2026-11'..."
+        max_length=40, help_text="Which occurrence: 'once', a date, a week '2026-W48', a month '2026-11'...",
+        validators=bounds.SINGLE_LINE,
     )
     status = models.CharField(max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NONE)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sender last took this row.")
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0, help_text="Failed delivery attempts.")
-    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a sender last took this row.", validators=bounds.YEARS
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    # At most REMINDER_MAX_ATTEMPTS in normal operation: the row is failed then, far below COUNTER_MAX.
+    attempts = models.PositiveIntegerField(default=0, help_text="Failed delivery attempts.", validators=bounds.COUNTER)
+    last_error = models.TextField(blank=True, validators=bounds.LONG_TEXT)  # the sender keeps 2,000 characters
 
     objects = ReminderQuerySet.as_manager()
 
@@ -99,6 +115,12 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "target_type", "target_id", "period"], name="reminder_once_per_period"
+            ),
+            *bounds.constraints(
+                "partnership_reminder",
+                numbers={"attempts": bounds.COUNTER},
+                datetimes=["claimed_at", "sent_at"],
+                nullable=["claimed_at", "sent_at"],
             ),
         ]
         indexes = [
@@ -123,7 +145,7 @@ class NotificationPreference(AuditedModel):
     """How one user wants one kind of reminder. No row means the kind's default channel."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
-    kind = models.CharField(max_length=60)
+    kind = models.CharField(max_length=60, validators=bounds.SINGLE_LINE)
     channel = models.CharField(max_length=20, choices=DeliveryChannel.choices)
 
     objects = NotificationPreferenceQuerySet.as_manager()

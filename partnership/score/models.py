@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from .. import bounds
 from ..audit import AuditedModel
 from ..roles import is_business_manager, is_cio, is_it_staff
 
@@ -25,10 +25,10 @@ class ScoreConfig(AuditedModel):
     version it was computed with.
     """
 
-    version = models.PositiveIntegerField(unique=True)
+    version = models.PositiveIntegerField(unique=True, validators=bounds.VERSION)
     weights = models.JSONField(default=dict, blank=True, help_text="Pillar key -> weight (default 1).")
     targets = models.JSONField(default=dict, blank=True, help_text="Indicator key -> target (default: the indicator's own).")
-    note = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=200, blank=True, validators=bounds.SINGLE_LINE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScoreConfigQuerySet.as_manager()
@@ -36,6 +36,7 @@ class ScoreConfig(AuditedModel):
     class Meta:
         db_table = "partnership_scoreconfig"  # kept from the partnership app (no table moved)
         ordering = ["-version"]
+        constraints = bounds.constraints("partnership_scoreconfig", numbers={"version": bounds.VERSION})
 
     def __str__(self):
         return f"Score configuration v{self.version}"
@@ -55,11 +56,11 @@ class ScoreConfig(AuditedModel):
 class ScoreSnapshot(models.Model):
     """The score of one day, overall (no business unit) or for one unit, with its details."""
 
-    date = models.DateField(db_index=True)
+    date = models.DateField(db_index=True, validators=bounds.YEARS)
     business_unit = models.ForeignKey("partnership.BusinessUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    window_days = models.PositiveIntegerField(default=90)
-    overall = models.FloatField(null=True, blank=True)
-    band = models.CharField(max_length=40)
+    window_days = models.PositiveIntegerField(default=90, validators=bounds.WINDOW_DAYS)
+    overall = models.FloatField(null=True, blank=True, validators=bounds.PERCENT)
+    band = models.CharField(max_length=40, validators=bounds.SINGLE_LINE)
     pillars = models.JSONField(default=dict)
     indicators = models.JSONField(default=dict, help_text="Indicator key -> {value, score, records}.")
     config = models.ForeignKey(ScoreConfig, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots")
@@ -80,6 +81,12 @@ class ScoreSnapshot(models.Model):
                 condition=models.Q(business_unit__isnull=True),
                 name="score_snapshot_once_a_day_overall",
             ),
+            *bounds.constraints(
+                "partnership_scoresnapshot",
+                numbers={"window_days": bounds.WINDOW_DAYS, "overall": bounds.PERCENT},
+                dates=["date"],
+                nullable=["overall"],
+            ),
         ]
 
     def __str__(self):
@@ -96,26 +103,29 @@ class PulseResponseQuerySet(models.QuerySet):
         return self.none()
 
 
-PULSE_SCALE = [MinValueValidator(1), MaxValueValidator(5)]
-
-
 class PulseResponse(AuditedModel):
     """A business manager's quarterly view of IT: three statements rated 1 (disagree) to 5 (agree)."""
 
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulse_responses")
     business_unit = models.ForeignKey("partnership.BusinessUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    quarter = models.CharField(max_length=7, help_text="For example 2026-Q4.")
-    understands = models.PositiveSmallIntegerField("IT understands our problems", validators=PULSE_SCALE)
-    delivers = models.PositiveSmallIntegerField("IT delivers what it promises", validators=PULSE_SCALE)
-    partner = models.PositiveSmallIntegerField("IT is a partner, not a supplier", validators=PULSE_SCALE)
-    comment = models.TextField(blank=True, max_length=2000)
+    quarter = models.CharField(max_length=7, help_text="For example 2026-Q4.", validators=bounds.SINGLE_LINE)
+    understands = models.PositiveSmallIntegerField("IT understands our problems", validators=bounds.SCALE)
+    delivers = models.PositiveSmallIntegerField("IT delivers what it promises", validators=bounds.SCALE)
+    partner = models.PositiveSmallIntegerField("IT is a partner, not a supplier", validators=bounds.SCALE)
+    comment = models.TextField(blank=True, max_length=2000, validators=bounds.LONG_TEXT)
 
     objects = PulseResponseQuerySet.as_manager()
 
     class Meta:
         db_table = "partnership_pulseresponse"  # kept from the partnership app (no table moved)
         ordering = ["-quarter", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["respondent", "quarter"], name="pulse_once_a_quarter")]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "quarter"], name="pulse_once_a_quarter"),
+            *bounds.constraints(
+                "partnership_pulseresponse",
+                numbers={"understands": bounds.SCALE, "delivers": bounds.SCALE, "partner": bounds.SCALE},
+            ),
+        ]
 
     def __str__(self):
         return f"Pulse {self.quarter} by {self.respondent}"

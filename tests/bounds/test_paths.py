@@ -9,6 +9,7 @@ import pytest
 
 from initiatives.models import Initiative
 from listening.models import ListeningSession, PainPoint
+from partnership.extramile.models import ExtraMileAction, MaintenanceWindow
 from partnership.roles import Role
 from revenue.models import RevenueProject
 from steering.choices import MemberRole, Side
@@ -75,6 +76,22 @@ def _project(cast, **values):
     return {**data, **values}
 
 
+def _action(cast, **values):
+    data = {
+        "kind": "extra_analysis", "title": "Two more years in the margin report", "business_unit": cast["sales"].pk,
+        "performed_on": "2026-01-05", "effort_hours": "1",
+    }
+    return {**data, **values}
+
+
+def _window(cast, **values):
+    data = {
+        "system": "SAP ERP", "starts_at": "2030-03-10T10:00", "ends_at": "2030-03-10T12:00",
+        "key_users": [cast["alice"].pk], "business_units": [cast["sales"].pk],
+    }
+    return {**data, **values}
+
+
 # (model, page URL, page poster, API URL, API poster, payload builder, field, value, message)
 CASES = [
     (PainPoint, "/listening/new/", "alice", "/api/v1/pain-points/", "alice", _pain_point, "severity", 6, SCALE),
@@ -94,6 +111,10 @@ CASES = [
     (Initiative, "/initiatives/new/", "ivan", "/api/v1/initiatives/", "ivan", _initiative, "target_date", "2101-01-01", YEARS),
     (RevenueProject, "/revenue/projects/new/", "ivan", "/api/v1/revenue-projects/", "ivan", _project, "revenue_expected_from", "2101-01-01", YEARS),
     (RevenueProject, "/revenue/projects/new/", "ivan", "/api/v1/revenue-projects/", "ivan", _project, "name", "Club\tpoints", CONTROL),
+    (ExtraMileAction, "/extra-mile/actions/new/", "ivan", "/api/v1/extra-mile-actions/", "ivan", _action, "title", "Two\nyears", CONTROL),
+    (ExtraMileAction, "/extra-mile/actions/new/", "ivan", "/api/v1/extra-mile-actions/", "ivan", _action, "performed_on", "1899-12-31", YEARS),
+    (MaintenanceWindow, "/extra-mile/maintenance/new/", "ivan", "/api/v1/maintenance-windows/", "ivan", _window, "starts_at", "2101-01-01T10:00", YEARS),
+    (MaintenanceWindow, "/extra-mile/maintenance/new/", "ivan", "/api/v1/maintenance-windows/", "ivan", _window, "system", "SAP\x1bERP", CONTROL),
 ]
 IDS = [f"{case[0].__name__}.{case[6]}={str(case[7])[:20]!r}" for case in CASES]
 

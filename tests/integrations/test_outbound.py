@@ -196,6 +196,18 @@ def test_a_failed_attempt_stays_pending_for_a_retry(ivan, alice, receiver, queue
     assert first[0]["webhook-id"] == second[0]["webhook-id"]  # receivers de-duplicate on it
 
 
+def test_a_code_that_is_no_http_status_is_a_failure_kept_in_the_error(ivan, alice, receiver, queued):
+    """http.client reads any three digits; the delivery's column holds HTTP's 100-599 only."""
+    subscribe(ivan, url=receiver.url)
+    new_pain_point(alice)
+    receiver.codes = [999]
+    delivery = WebhookDelivery.objects.get()
+    assert webhook_delivery_attempt(delivery_id=delivery.pk) == AttemptOutcome.RETRY
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.response_code, delivery.attempts) == ("pending", None, 1)
+    assert "HTTP 999" in delivery.last_error and "not an HTTP status code" in delivery.last_error
+
+
 def test_a_redirect_is_not_followed_and_counts_as_a_failure(ivan, alice, receiver, queued):
     subscribe(ivan, url=receiver.url)
     new_pain_point(alice)
