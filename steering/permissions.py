@@ -12,11 +12,16 @@ def can_create_committee(user) -> bool:
     return is_it_staff(user)
 
 
-def can_manage_committee(user, committee) -> bool:
-    """The chair and IT staff schedule meetings, record them, propose and close decisions."""
+_UNREAD = object()
+
+
+def can_manage_committee(user, committee, *, membership=_UNREAD) -> bool:
+    """The chair and IT staff schedule meetings, record them, propose and close decisions.
+    A page that has read the user's membership already passes it (no second query)."""
     if is_it_staff(user):
         return True
-    membership = committee.membership_of(user)
+    if membership is _UNREAD:
+        membership = committee.membership_of(user)
     return membership is not None and membership.is_chair
 
 

@@ -11,6 +11,7 @@ from .. import selectors, services
 from ..choices import DecisionStatus, Side, Topic
 from ..forms import DecisionCloseForm, DecisionForm, PositionForm
 from ..models import Committee, Decision, Membership
+from ..permissions import can_manage_committee
 from ..workflow import DECISION
 from ._common import paginate, parse_date, require
 
@@ -84,17 +85,12 @@ def _decision_context(request, decision, position_form=None, close_form=None):
         "can_take_position": decision.is_open and membership is not None and membership.is_voting,
         # The close form, when steering.workflow.DECISION offers its step to the user.
         "can_manage": decision.is_open and DECISION.allowed(decision, user, "close"),
-        "can_edit": _can_manage(user, committee, membership),
+        "can_edit": can_manage_committee(user, committee, membership=membership),
         "position_form": position_form
         or PositionForm(initial={"stance": mine.stance, "comment": mine.comment} if mine else None),
         "close_form": close_form
         or DecisionCloseForm(initial={"outcome": decision.outcome, "review_date": decision.review_date}),
     }
-
-
-def _can_manage(user, committee, membership):
-    """can_manage_committee, with the membership already read."""
-    return is_it_staff(user) or (membership is not None and membership.is_chair)
 
 
 def decision_detail(request, pk):
@@ -104,7 +100,7 @@ def decision_detail(request, pk):
 
 def decision_edit(request, pk):
     decision = _visible_decision(request, pk)
-    require(_can_manage(request.user, decision.committee, Membership.objects.filter(committee=decision.committee, user=request.user).first()))
+    require(can_manage_committee(request.user, decision.committee))
     instance = Decision.objects.get(pk=decision.pk)
     form = DecisionForm(request.POST or None, instance=instance)
     done = pages.submit(
