@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from partnership.integrations.events import absolute_url
+from partnership.links import absolute_url
 
 from .models import Initiative
 

@@ -25,8 +25,7 @@ from django.utils import timezone
 
 from listening.models import PainPoint
 from listening.services import pain_point_mark_planned
-from partnership.integrations.events import emit
-from partnership.notifications.services import notify
+from partnership.events import Notice, followers, publish
 from partnership.roles import is_business_manager, is_cio, is_it_staff
 
 from .choices import (
@@ -89,23 +88,29 @@ def _record(initiative: Initiative, *, kind: str, actor, note: str = "", from_st
 
 def _people(initiative: Initiative, *, exclude=None) -> list:
     """The sponsor and the IT owner, without the person who caused the change."""
-    people = [initiative.sponsor, initiative.it_owner]
-    return [p for p in people if p is not None and (exclude is None or p.pk != getattr(exclude, "pk", None))]
+    return followers([initiative.sponsor, initiative.it_owner], exclude=exclude)
 
 
-def _notify(initiative: Initiative, *, kind: str, title: str, body: str = "", actor=None, recipients=None) -> None:
-    notify(
-        recipients=_people(initiative, exclude=actor) if recipients is None else recipients,
-        kind=f"initiative.{kind}",
-        title=f"{title}: {initiative.title}",
-        body=body,
-        url=initiative.get_absolute_url(),
-        target=initiative,
+def _publish(
+    initiative: Initiative, *, kind: str, title: str, body: str = "", actor=None, recipients=None, previous_status=None
+) -> None:
+    """One domain event `initiative.<kind>`: the inbox of the sponsor and the owner (or of
+    `recipients`), and the webhook of that name when there is one (approved, delivered)."""
+    publish(
+        f"initiative.{kind}",
+        initiative,
+        actor=actor,
+        payload=lambda: initiative_payload(initiative, previous_status=previous_status or initiative.status),
+        notice=Notice(
+            recipients=_people(initiative, exclude=actor) if recipients is None else recipients,
+            title=f"{title}: {initiative.title}",
+            body=body,
+        ),
     )
 
 
 def _change_status(initiative: Initiative, *, to_status: str, actor, note: str = "", **fields) -> Initiative:
-    """Move the initiative, write its decision record and tell the sponsor and the owner."""
+    """Move the initiative, write its decision record and publish `initiative.<status>`."""
     from_status = initiative.status
     initiative.status = to_status
     initiative.status_changed_at = timezone.now()
@@ -116,13 +121,15 @@ def _change_status(initiative: Initiative, *, to_status: str, actor, note: str =
     _record(
         initiative, kind=KIND_OF_STATUS[to_status], actor=actor, note=note, from_status=from_status, to_status=to_status
     )
-    _notify(initiative, kind=to_status, title=f"Initiative {status_label(to_status)}", body=note, actor=actor)
+    _publish(
+        initiative,
+        kind=to_status,
+        title=f"Initiative {status_label(to_status)}",
+        body=note,
+        actor=actor,
+        previous_status=from_status,
+    )
     return initiative
-
-
-def _emit(event: str, initiative: Initiative, *, previous_status: str) -> None:
-    """Queue the outbound webhook (inside the service's transaction: it commits with the change)."""
-    emit(event, initiative_payload(initiative, previous_status=previous_status), target=initiative)
 
 
 def _check_people(*, sponsor, it_owner) -> None:
@@ -257,7 +264,7 @@ def initiative_update(*, initiative: Initiative, actor, **changes) -> Initiative
     if withdraw:
         labels = ", ".join(Initiative._meta.get_field(n).verbose_name for n in changed_case)
         _record(initiative, kind=DecisionKind.BUSINESS_CASE_CHANGED, actor=actor, note=f"Changed: {labels}.")
-        _notify(
+        _publish(
             initiative,
             kind="business_case_changed",
             title="Please confirm the business case again",
@@ -327,7 +334,7 @@ def initiative_accept_risk(*, initiative: Initiative, actor, statement: str) -> 
         actor=actor,
         note=f"As {acceptance.get_accepted_as_display()}, up to risk score {top}: {statement}",
     )
-    _notify(initiative, kind="risk_accepted", title="Risk of failure accepted", body=statement, actor=actor)
+    _publish(initiative, kind="risk_accepted", title="Risk of failure accepted", body=statement, actor=actor)
     return acceptance
 
 
@@ -347,13 +354,11 @@ def initiative_approve(*, initiative: Initiative, actor, note: str = "") -> Init
             }
         )
     now = timezone.now()
-    previous_status = initiative.status
     _change_status(initiative, to_status=InitiativeStatus.APPROVED, actor=actor, note=note, decided_at=now)
     plan_note = f"Planned by the approved initiative “{initiative.title}”."
     # A fresh query, never a prefetched (possibly narrowed) list: every linked pain point is planned.
     for pain_point in PainPoint.objects.filter(initiatives=initiative).order_by("pk"):
         pain_point_mark_planned(pain_point=pain_point, actor=actor, note=plan_note)
-    _emit("initiative.approved", initiative, previous_status=previous_status)
     return initiative
 
 
@@ -391,9 +396,7 @@ def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note
         raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
     if initiative.start_date and delivered_on < initiative.start_date:
         raise ValidationError({"delivered_on": "It cannot be delivered before it started."})
-    previous_status = initiative.status
     _change_status(initiative, to_status=InitiativeStatus.DELIVERED, actor=actor, note=note, delivered_on=delivered_on)
-    _emit("initiative.delivered", initiative, previous_status=previous_status)
     return initiative
 
 
@@ -463,7 +466,7 @@ def initiative_confirm_business_case(*, initiative: Initiative, actor, note: str
     initiative.business_case_confirmed_by = actor
     initiative.save()
     _record(initiative, kind=DecisionKind.BUSINESS_CASE_CONFIRMED, actor=actor, note=note.strip())
-    _notify(initiative, kind="business_case_confirmed", title="Business case confirmed", body=note, actor=actor)
+    _publish(initiative, kind="business_case_confirmed", title="Business case confirmed", body=note, actor=actor)
     return initiative
 
 
@@ -476,5 +479,5 @@ def comment_add(*, initiative: Initiative, author, body: str) -> InitiativeComme
     comment = InitiativeComment(initiative=initiative, author=author, body=body)
     comment.full_clean()
     comment.save()
-    _notify(initiative, kind="comment", title=f"{author} commented", body=body[:500], actor=author)
+    _publish(initiative, kind="comment", title=f"{author} commented", body=body[:500], actor=author)
     return comment

@@ -1,6 +1,6 @@
 """What the listening app tells the outside world about a pain point (webhook event data)."""
 
-from partnership.integrations.events import absolute_url
+from partnership.links import absolute_url
 
 
 def pain_point_payload(pain_point, *, previous_status: str | None = None) -> dict:

@@ -17,8 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnership.integrations.events import emit
-from partnership.notifications.services import notify
+from partnership.events import Notice, followers, publish
 from partnership.roles import is_it_staff
 from partnership.visibility import who_can_see
 
@@ -62,7 +61,7 @@ DUPLICATE_EXTERNAL_REF = "This source system already has a pain point with this 
 def _followers(pain_point: PainPoint, *, exclude=None) -> list:
     """The submitter and the watchers, without the person who caused the change."""
     people = [pain_point.submitted_by] + [w.user for w in pain_point.watches.select_related("user")]
-    return [p for p in people if p is not None and (exclude is None or p.pk != getattr(exclude, "pk", None))]
+    return followers(people, exclude=exclude)
 
 
 def _record_status(pain_point: PainPoint, *, from_status: str, actor, note: str = "") -> PainPointStatusChange:
@@ -92,15 +91,18 @@ def _change_status(pain_point: PainPoint, *, to_status: str, actor, note: str = 
     pain_point.full_clean()
     pain_point.save()
     _record_status(pain_point, from_status=from_status, actor=actor, note=note)
-    emit("pain_point.status_changed", pain_point_payload(pain_point, previous_status=from_status), target=pain_point)
     label = PainPointStatus(to_status).label.lower()
-    notify(
-        recipients=_followers(pain_point, exclude=actor),
-        kind=f"pain_point.{to_status}",
-        title=f"Pain point {label}: {pain_point.title}",
-        body=body or note,
-        url=pain_point.get_absolute_url(),
-        target=pain_point,
+    publish(
+        "pain_point.status_changed",
+        pain_point,
+        actor=actor,
+        payload=pain_point_payload(pain_point, previous_status=from_status),
+        notice=Notice(
+            recipients=_followers(pain_point, exclude=actor),
+            kind=f"pain_point.{to_status}",
+            title=f"Pain point {label}: {pain_point.title}",
+            body=body or note,
+        ),
     )
     return pain_point
 
@@ -167,7 +169,7 @@ def pain_point_create(
     _record_status(pain_point, from_status="", actor=submitted_by, note=f"Submitted via {via}.")
     if submitted_by is not None:
         Watch.objects.create(pain_point=pain_point, user=submitted_by)
-    emit("pain_point.created", pain_point_payload(pain_point), target=pain_point)
+    publish("pain_point.created", pain_point, actor=submitted_by, payload=pain_point_payload(pain_point))
     return pain_point
 
 
@@ -324,8 +326,8 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
 
     # Tell the merged one's followers where it went, before they move to the target; the
     # target's title only if every one of them may see it (it may be confidential).
-    followers = _followers(pain_point, exclude=actor)
-    if len(who_can_see(target, followers)) == len(followers):
+    people = _followers(pain_point, exclude=actor)
+    if len(who_can_see(target, people)) == len(people):
         body = f"It continues as “{target.title}”; your votes and watch moved there."
     else:
         body = "It continues in another pain point; your votes and watch moved there."
@@ -400,13 +402,15 @@ def comment_add(*, pain_point: PainPoint, author, body: str) -> Comment:
     comment = Comment(pain_point=pain_point, author=author, body=(body or "").strip())
     comment.full_clean()
     comment.save()
-    notify(
-        recipients=_followers(pain_point, exclude=author),
-        kind="pain_point.commented",
-        title=f"New comment on: {pain_point.title}",
-        body=comment.body[:500],
-        url=pain_point.get_absolute_url(),
-        target=pain_point,
+    publish(
+        "pain_point.commented",
+        pain_point,
+        actor=author,
+        notice=Notice(
+            recipients=_followers(pain_point, exclude=author),
+            title=f"New comment on: {pain_point.title}",
+            body=comment.body[:500],
+        ),
     )
     return comment
 

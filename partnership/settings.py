@@ -57,6 +57,19 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications, middleware, templates -------------------------------------------------------
+# The portal's own apps, in dependency order: the shared services first, then the pillars.
+# Domain-event handlers (partnership/events.py) are looked up in these only.
+PORTAL_APPS = [
+    "partnership",
+    "partnership.notifications",
+    "partnership.score",
+    "partnership.integrations",
+    "listening",
+    "initiatives",
+    "revenue",
+    "steering",
+    "partnership.extramile",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,15 +86,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",  # login throttling for every sign-in path (partnership/security.py)
-    "partnership",
-    "partnership.notifications",
-    "partnership.score",
-    "partnership.integrations",
-    "listening",
-    "initiatives",
-    "revenue",
-    "steering",
-    "partnership.extramile",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [

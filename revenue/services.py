@@ -13,8 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from partnership.integrations.events import emit
-from partnership.notifications.services import notify
+from partnership.events import Notice, followers, publish
 from partnership.roles import is_it_staff
 
 from .choices import Stage
@@ -82,18 +81,18 @@ def _change_date_errors(project: RevenueProject, on: datetime.date) -> dict:
 
 
 def _stakeholders(project: RevenueProject, actor) -> list:
-    people = [project.it_sponsor, project.it_lead, *project.business_partners.all()]
-    return [p for p in people if p is not None and (actor is None or p.pk != actor.pk)]
+    return followers([project.it_sponsor, project.it_lead, *project.business_partners.all()], exclude=actor)
 
 
-def _notify(project: RevenueProject, actor, kind: str, title: str, body: str) -> None:
-    notify(
-        recipients=_stakeholders(project, actor),
-        kind=kind,
-        title=title,
-        body=body,
-        url=project.get_absolute_url(),
-        target=project,
+def _publish(project: RevenueProject, actor, kind: str, title: str, body: str, *, event: str = "", previous_stage="") -> None:
+    """One domain event: `event` (the notice's `kind` unless given) with the stakeholders' inbox
+    entry; a stage change carries the webhook payload."""
+    publish(
+        event or kind,
+        project,
+        actor=actor,
+        payload=lambda: revenue_project_payload(project, previous_stage=previous_stage),
+        notice=Notice(recipients=_stakeholders(project, actor), kind=kind, title=title, body=body),
     )
 
 
@@ -104,11 +103,6 @@ def _record_change(project, from_stage, to_stage, on, actor, note=""):
     change.full_clean()
     change.save()
     return change
-
-
-def _emit_stage_changed(project: RevenueProject, previous_stage: str) -> None:
-    """Queue the outbound webhook for subscribers who may see the project (after commit)."""
-    emit("revenue_project.stage_changed", revenue_project_payload(project, previous_stage=previous_stage), target=project)
 
 
 def _check_people(it_sponsor, it_lead, business_units) -> dict:
@@ -179,7 +173,7 @@ def revenue_project_create(
     project.business_units.set(business_units)
     project.business_partners.set(list(business_partners))
     _record_change(project, "", Stage.IDENTIFY, identified_on, actor)
-    _notify(
+    _publish(
         project,
         actor,
         "revenue_project.identified",
@@ -261,14 +255,14 @@ def revenue_project_advance(
     project.full_clean()
     project.save()
     _record_change(project, previous, following, on, actor, note)
-    _emit_stage_changed(project, previous)
-    _notify(
+    _publish(
         project,
         actor,
         "revenue_project.stage_changed",
         f"{project.name} moved to {project.get_stage_display()}",
         f"{actor or 'IT'} moved “{project.name}” from {Stage(previous).label} to {project.get_stage_display()} "
         f"on {date_format(on)}.",
+        previous_stage=previous,
     )
     return project
 
@@ -311,7 +305,7 @@ def revenue_project_accept(
     project.acceptance_statement = statement.strip()
     project.full_clean()
     project.save()
-    _notify(
+    _publish(
         project,
         actor,
         "revenue_project.accepted",
@@ -343,13 +337,14 @@ def revenue_project_abandon(
     project.full_clean()
     project.save()
     _record_change(project, previous, Stage.ABANDONED, on, actor, project.abandoned_reason)
-    _emit_stage_changed(project, previous)
-    _notify(
+    _publish(
         project,
         actor,
         "revenue_project.abandoned",
         f"{project.name} abandoned",
         f"{actor or 'IT'} abandoned “{project.name}” (was in {Stage(previous).label}): {project.abandoned_reason}",
+        event="revenue_project.stage_changed",
+        previous_stage=previous,
     )
     return project
 

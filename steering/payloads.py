@@ -1,6 +1,6 @@
 """What the steering app tells the outside world about a decision (webhook event data)."""
 
-from partnership.integrations.events import absolute_url
+from partnership.links import absolute_url
 
 from .models import Decision
 

@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.integrations.events import emit
-from partnership.notifications.services import notify
+from partnership.events import Notice, followers, publish
 from partnership.roles import is_it_staff
 
 from .choices import AttendanceStatus, DecisionStatus, MemberRole, Side, Topic
@@ -124,13 +123,15 @@ def meeting_schedule(
         item.full_clean()
         item.save()
     when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
-    notify(
-        recipients=[m.user for m in committee.memberships.select_related("user") if m.user_id != actor.pk],
-        kind="steering.meeting_scheduled",
-        title=f"{committee}: meeting “{title}” on {when}",
-        body="\n".join(f"{n}. {t}" for n, t in enumerate(titles, start=1)),
-        url=meeting.get_absolute_url(),
-        target=meeting,
+    publish(
+        "steering.meeting_scheduled",
+        meeting,
+        actor=actor,
+        notice=Notice(
+            recipients=followers((m.user for m in committee.memberships.select_related("user")), exclude=actor),
+            title=f"{committee}: meeting “{title}” on {when}",
+            body="\n".join(f"{n}. {t}" for n, t in enumerate(titles, start=1)),
+        ),
     )
     return meeting
 
@@ -185,15 +186,15 @@ def attendance_record(*, meeting: Meeting, statuses: Mapping, actor) -> list[Att
 
 
 def _notify_owner(item: ActionItem, actor) -> None:
-    if item.owner_id == getattr(actor, "pk", None):
-        return
-    notify(
-        recipients=[item.owner],
-        kind="steering.action_item_assigned",
-        title=f"Action item for you: {item.title} (due {item.due_date:%Y-%m-%d})",
-        body=f"From the meeting “{item.meeting.title}” of {item.meeting.committee}.",
-        url=item.get_absolute_url(),
-        target=item,
+    publish(
+        "steering.action_item_assigned",
+        item,
+        actor=actor,
+        notice=Notice(
+            recipients=followers([item.owner], exclude=actor),
+            title=f"Action item for you: {item.title} (due {item.due_date:%Y-%m-%d})",
+            body=f"From the meeting “{item.meeting.title}” of {item.meeting.committee}.",
+        ),
     )
 
 
@@ -261,13 +262,15 @@ def decision_propose(
     )
     decision.full_clean()
     decision.save()
-    notify(
-        recipients=[m.user for m in committee.memberships.voting().select_related("user") if m.user_id != actor.pk],
-        kind="steering.decision_proposed",
-        title=f"{committee}: your position on “{title}”",
-        body=context[:500],
-        url=decision.get_absolute_url(),
-        target=decision,
+    publish(
+        "steering.decision_proposed",
+        decision,
+        actor=actor,
+        notice=Notice(
+            recipients=followers((m.user for m in committee.memberships.voting().select_related("user")), exclude=actor),
+            title=f"{committee}: your position on “{title}”",
+            body=context[:500],
+        ),
     )
     return decision
 
@@ -320,17 +323,18 @@ def decision_close(*, decision: Decision, outcome: str = "", review_date=None, a
     decision.closed_by = actor
     decision.full_clean()
     decision.save()
-    notify(
-        recipients=[m.user for m in decision.committee.memberships.select_related("user") if m.user_id != actor.pk],
-        kind="steering.decision_closed",
-        title=f"Decided: {decision.title}",
-        body=decision.outcome[:500],
-        url=decision.get_absolute_url(),
-        target=decision,
+    publish(
+        "decision.closed",
+        decision,
+        actor=actor,
+        payload=decision_payload(decision),
+        notice=Notice(
+            recipients=followers((m.user for m in decision.committee.memberships.select_related("user")), exclude=actor),
+            kind="steering.decision_closed",
+            title=f"Decided: {decision.title}",
+            body=decision.outcome[:500],
+        ),
     )
-    # In the transaction: the deliveries commit (or roll back) with the decision; only
-    # subscribers whose owner may see the decision receive it.
-    emit("decision.closed", decision_payload(decision), target=decision)
     return decision
 
 

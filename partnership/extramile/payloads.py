@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from listening.payloads import pain_point_payload
 
-from ..integrations.events import absolute_url
+from ..links import absolute_url
 from .models import CheckIn
 
 

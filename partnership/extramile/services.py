@@ -16,8 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..integrations.events import emit
-from ..notifications.services import notify
+from ..events import Notice, followers, publish
 from ..roles import is_it_staff
 from .choices import (
     PROPOSAL_KINDS,
@@ -72,16 +71,18 @@ def _check_recipients(recipients) -> list:
 
 
 def _ask_recipients_to_rate(action: ExtraMileAction, recipients) -> None:
-    notify(
-        recipients=recipients,
-        kind="extramile.action_done",
-        title=f"IT went the extra mile for you: {action.title}",
-        body=(
-            f"{action.performed_by} did this for {action.business_unit}: {action.get_kind_display().lower()}. "
-            "Please confirm it and rate it from 1 to 5."
+    publish(
+        "extramile.action_done",
+        action,
+        actor=action.performed_by,
+        notice=Notice(
+            recipients=recipients,
+            title=f"IT went the extra mile for you: {action.title}",
+            body=(
+                f"{action.performed_by} did this for {action.business_unit}: {action.get_kind_display().lower()}. "
+                "Please confirm it and rate it from 1 to 5."
+            ),
         ),
-        url=action.get_absolute_url(),
-        target=action,
     )
 
 
@@ -178,13 +179,15 @@ def extra_mile_action_rate(*, action: ExtraMileAction, rated_by, rating, comment
     row = ExtraMileRating(action=action, rated_by=rated_by, rating=rating, comment=(comment or "").strip())
     row.full_clean()
     row.save()
-    notify(
-        recipients=[action.performed_by],
-        kind="extramile.action_rated",
-        title=f"{rated_by} confirmed “{action.title}” and rated it {rating}/5",
-        body=row.comment,
-        url=action.get_absolute_url(),
-        target=action,
+    publish(
+        "extramile.action_rated",
+        action,
+        actor=rated_by,
+        notice=Notice(
+            recipients=[action.performed_by],
+            title=f"{rated_by} confirmed “{action.title}” and rated it {rating}/5",
+            body=row.comment,
+        ),
     )
     return row
 
@@ -252,13 +255,14 @@ def _check_ins_notify(now) -> int:
     )
     for check_in in claimed:
         local_due = timezone.localtime(check_in.due_at)
-        notify(
-            recipients=[check_in.key_user],
-            kind="extramile.check_in",
-            title=f"After the maintenance of {check_in.window.system}: does everything run correctly?",
-            body=f"Please answer by {local_due:%Y-%m-%d %H:%M}. A “no” goes straight to IT as a pain point.",
-            url=check_in.get_absolute_url(),
-            target=check_in,
+        publish(
+            "extramile.check_in",
+            check_in,
+            notice=Notice(
+                recipients=[check_in.key_user],
+                title=f"After the maintenance of {check_in.window.system}: does everything run correctly?",
+                body=f"Please answer by {local_due:%Y-%m-%d %H:%M}. A “no” goes straight to IT as a pain point.",
+            ),
         )
     CheckIn.objects.filter(pk__in=[c.pk for c in claimed]).update(notified_at=now)
     return len(claimed)
@@ -307,18 +311,19 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
             external_ref=f"check-in-{check_in.pk}",
         )
         check_in.pain_point = pain_point
-        emit(
+        publish(
             "check_in.failed",
-            check_in_failed_payload(check_in, pain_point, answered_by=actor, problem=problem),
-            target=pain_point,
-        )
-        notify(
-            recipients=[p for p in (window.recorded_by,) if p is not None and p.pk != actor.pk],
-            kind="extramile.check_in_problem",
-            title=f"Check-in after {window.system}: {check_in.key_user} reports a problem",
-            body=problem[:500],
-            url=pain_point.get_absolute_url(),
-            target=check_in,
+            check_in,
+            actor=actor,
+            payload=check_in_failed_payload(check_in, pain_point, answered_by=actor, problem=problem),
+            reveals=pain_point,
+            notice=Notice(
+                recipients=followers([window.recorded_by], exclude=actor),
+                kind="extramile.check_in_problem",
+                title=f"Check-in after {window.system}: {check_in.key_user} reports a problem",
+                body=problem[:500],
+                url=pain_point.get_absolute_url(),
+            ),
         )
     check_in.full_clean()
     check_in.save()
@@ -446,13 +451,14 @@ def surveys_create(*, now: datetime.datetime | None = None) -> int:
     )
     for survey in claimed:
         title = survey.pain_point.title
-        notify(
-            recipients=[survey.respondent],
-            kind="extramile.survey",
-            title=f"Resolved: {title}. How well did IT solve it?",
-            body=f"Rate the result from 1 to 5 by {timezone.localtime(survey.due_at):%Y-%m-%d}.",
-            url=survey.get_absolute_url(),
-            target=survey,
+        publish(
+            "extramile.survey",
+            survey,
+            notice=Notice(
+                recipients=[survey.respondent],
+                title=f"Resolved: {title}. How well did IT solve it?",
+                body=f"Rate the result from 1 to 5 by {timezone.localtime(survey.due_at):%Y-%m-%d}.",
+            ),
         )
     ResolutionSurvey.objects.filter(pk__in=[s.pk for s in claimed]).update(notified_at=now)
     return len(claimed)

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import bounds
-from ..notifications.services import notify
+from ..events import Notice, publish
 from .choices import DeliveryStatus
 from .models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
 from .signatures import standard_headers
@@ -144,13 +144,14 @@ def _count_failure(subscription_id: int, error: str) -> None:
         subscription.disabled_reason = (
             f"{subscription.consecutive_failures} deliveries in a row failed after every retry; last error: {error}"
         )[:300]
-        notify(
-            recipients=[subscription.owner],
-            kind="webhook_subscription.disabled",
-            title=f"Webhook subscription disabled: {subscription}",
-            body=subscription.disabled_reason + " Fix the receiver, then enable the subscription again.",
-            url=subscription.get_absolute_url(),
-            target=subscription,
+        publish(
+            "webhook_subscription.disabled",
+            subscription,
+            notice=Notice(
+                recipients=[subscription.owner],
+                title=f"Webhook subscription disabled: {subscription}",
+                body=subscription.disabled_reason + " Fix the receiver, then enable the subscription again.",
+            ),
         )
         logger.warning("webhook subscription %s disabled: %s", subscription.pk, subscription.disabled_reason)
     subscription.save()

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..audit import acting_as
+from ..links import absolute_url
 from ..retries import TRANSIENT_ERRORS
 from ..visibility import hide_unseeable, visible_to_each, who_can_see
 from .choices import DeliveryChannel, EmailState, ReminderStatus
@@ -190,6 +191,28 @@ def _sweep_in_python(kind, target_type, rows, stamp, period_length) -> int:
 # --- The sender ----------------------------------------------------------------------------------
 
 
+def reminders_cancel_no_longer_due(target, *, now=None) -> int:
+    """Cancel the pending reminders about `target` that its kind no longer finds due.
+
+    Called on each domain event about `target` (an acknowledgement cancels the "acknowledge
+    please" reminders at once, before any e-mail): one query when nothing is pending, one more per
+    kind that can tell (`still_due`). The sender checks again when it delivers, so a kind without
+    `still_due` is still never sent for a target that is gone.
+    """
+    now = now or timezone.now()
+    target_type = ContentType.objects.get_for_model(target, for_concrete_model=True)
+    pending = Reminder.objects.pending().filter(target_type=target_type, target_id=str(target.pk))
+    target_id = str(target.pk)
+    gone = []
+    for key in set(pending.values_list("kind", flat=True)):
+        kind = get_kind(key)
+        if kind is not None and kind.still_due is not None and target_id not in {str(pk) for pk in kind.still_due(now, [target_id])}:
+            gone.append(key)
+    if not gone:
+        return 0
+    return pending.filter(kind__in=gone).update(status=ReminderStatus.CANCELLED, claimed_at=now)
+
+
 def reminders_send(*, now=None, batch_size: int | None = None, time_budget: float | None = None) -> SendResult:
     """Deliver pending reminders batch by batch until none is left or the time budget is spent.
 
@@ -336,12 +359,6 @@ def _record_failure(pk, exc, result: SendResult) -> None:
 
 
 # --- E-mail --------------------------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    if not path or not path.startswith("/"):
-        return path
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
 
 
 def _email(*, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:

@@ -105,10 +105,15 @@ def test_acknowledging_stops_the_overdue_reminders_and_cancels_the_pending_ones(
     day_after = pain_point.ack_due_on + datetime.timedelta(days=1)
     reminders_sweep(now=at(day_after))
 
+    pending = Reminder.objects.filter(kind=kinds.ACK_OVERDUE, target_id=str(pain_point.pk))
+    assert set(pending.values_list("status", flat=True)) == {ReminderStatus.PENDING}
+
     services.pain_point_acknowledge(pain_point=pain_point, actor=ivan)
 
+    # The acknowledgement's event cancels them at once, before any sender comes.
+    assert list(pending.values_list("status", flat=True)) == [ReminderStatus.CANCELLED] * 2
     result = reminders_send(now=at(day_after, 13))
-    assert (result.sent, result.cancelled) == (0, 2), "acknowledged before the sender came"
+    assert (result.sent, result.cancelled) == (0, 0), "nothing left for the sender"
     assert not Notification.objects.filter(kind=kinds.ACK_OVERDUE).exists()
     assert reminders_sweep(now=at(day_after + datetime.timedelta(days=1))) == 0
 
@@ -225,7 +230,9 @@ def test_planning_or_declining_stops_the_analysis_reminder(alice, ivan):
     services.pain_point_mark_planned(pain_point=planned, actor=ivan, note="An initiative answers it.")
     services.pain_point_decline(pain_point=declined, actor=ivan, reason="Out of scope this year.")
 
-    assert reminders_send(now=stale).cancelled == 2
+    statuses = Reminder.objects.filter(kind=kinds.ANALYSIS_STALE).values_list("status", flat=True)
+    assert list(statuses) == [ReminderStatus.CANCELLED] * 2, "cancelled by the change itself"
+    assert reminders_send(now=stale).sent == 0
     assert reminders_sweep(now=stale + datetime.timedelta(days=7)) == 0
 
 
