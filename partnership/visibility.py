@@ -21,6 +21,9 @@ from django.db.models import IntegerField, Value
 from .roles import load_role_names
 
 HIDDEN_TITLE = "An item you can no longer see"
+# What a page or answer says instead of the title of an object it refers to that the reader may
+# not see (an extra-mile action's subject): no title, no link.
+UNSEEN_TITLE = "An item you cannot see"
 
 
 # Parts of one UNION ALL: SQLite allows 500 terms in a compound SELECT.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -31,11 +32,26 @@ def _count(queryset, field: str):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+def _subjects_for(user) -> GenericPrefetch:
+    """The actions' subjects, each read through its model's `for_user(user)` into
+    `subject_for_reader` (None for one the user may not see): one query per kind of subject on the
+    page, whatever its size (none for a page without subjects)."""
+    readable = []
+    for label in SUBJECT_MODELS:
+        try:
+            readable.append(apps.get_model(label).objects.for_user(user))
+        except LookupError:  # an app not installed has no subjects to show
+            continue
+    return GenericPrefetch("subject", readable, to_attr="subject_for_reader")
+
+
 def action_annotate(queryset, *, user):
-    """What lists show: performer, unit, subject type, the rating count and average, and
-    whether `user` is a recipient and has rated."""
+    """What lists show: performer, unit, subject type, the subject as `user` may see it (see
+    `ExtraMileAction.subject_title`), the rating count and average, and whether `user` is a
+    recipient and has rated."""
     ratings = ExtraMileRating.objects.filter(action=OuterRef("pk")).order_by().values("action")
-    return queryset.select_related("performed_by", "business_unit", "subject_type").annotate(
+    queryset = queryset.select_related("performed_by", "business_unit", "subject_type").prefetch_related(_subjects_for(user))
+    return queryset.annotate(
         rating_count=_count(ExtraMileRating.objects.all(), "action"),
         average_rating=Subquery(ratings.annotate(a=Avg("rating")).values("a")),
         is_recipient=Exists(ExtraMileAction.recipients.through.objects.filter(extramileaction_id=OuterRef("pk"), user_id=user.pk)),
@@ -44,8 +60,8 @@ def action_annotate(queryset, *, user):
 
 
 def action_list(*, user):
-    """Actions the user may see, annotated for lists; subjects are prefetched (one query per type)."""
-    return action_annotate(ExtraMileAction.objects.for_user(user), user=user).prefetch_related("subject")
+    """Actions the user may see, annotated for lists (subjects as the user may see them)."""
+    return action_annotate(ExtraMileAction.objects.for_user(user), user=user)
 
 
 def action_detail(*, user):

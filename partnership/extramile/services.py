@@ -28,8 +28,8 @@ from .choices import (
 )
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
 from .payloads import check_in_failed_payload
-from .permissions import can_answer_check_in, require_it
-from .workflow import EXTRA_MILE_ACTION, SUGGESTION
+from .permissions import require_it
+from .workflow import CHECK_IN, EXTRA_MILE_ACTION, SUGGESTION
 
 
 def _rating(value, field: str = "rating") -> int:
@@ -275,12 +275,7 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
     from listening.choices import Category, Source
 
     check_in = CheckIn.objects.select_for_update(of=("self",)).select_related("window", "key_user").get(pk=check_in.pk)
-    if not can_answer_check_in(actor, check_in):
-        raise ValidationError(
-            {"answered_by": f"This check-in is {check_in.key_user}'s: only they, or IT on their behalf, can answer it."}
-        )
-    if check_in.status != CheckInStatus.PENDING:
-        raise ValidationError({"status": "This check-in was already answered."})
+    CHECK_IN.check(check_in, actor, "answer")
     if systems_ok is None:
         raise ValidationError({"systems_ok": "Say whether the systems run correctly: yes or no."})
     problem = (problem or "").strip()

@@ -33,8 +33,8 @@ from .forms import (
     SurveyForm,
 )
 from .models import ExtraMileAction
-from .permissions import can_answer_check_in, can_manage, require_it
-from .workflow import EXTRA_MILE_ACTION, SUGGESTION
+from .permissions import can_manage, require_it
+from .workflow import CHECK_IN, EXTRA_MILE_ACTION, SUGGESTION
 
 PAGE_SIZE = 25
 
@@ -387,20 +387,21 @@ def check_in_detail(request, pk):
     form = CheckInAnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        CHECK_IN.require(check_in, request.user, "answer")  # 404 before 403
         done = pages.submit(
             request,
             form,
-            lambda data: services.check_in_answer(
-                check_in=check_in, actor=request.user, systems_ok=data["systems_ok"], problem=data["problem"]
-            ),
+            lambda data: CHECK_IN.run(check_in, request.user, "answer", **data),
             success=lambda answered: "Thank you: IT is glad everything runs."
             if answered.systems_ok
             else "Thank you: IT has your problem as a pain point and will look into it.",
+            announce=True,  # also when the form is no longer shown (already answered)
         )
         if done:
             return done
         status = 400
-    can_answer = check_in.is_pending and can_answer_check_in(request.user, check_in)
+    # The steps of partnership.extramile.workflow.CHECK_IN the user may take now (answer, or none).
+    steps = {step.name: step for step in CHECK_IN.available(check_in, request.user)}
     pain_point_url = None
     if check_in.pain_point_id:
         try:
@@ -409,8 +410,8 @@ def check_in_detail(request, pk):
             pain_point_url = None
     return render(
         request, "extramile/checkin_detail.html",
-        {"check_in": check_in, "form": form, "can_answer": can_answer, "on_behalf": check_in.key_user_id != request.user.pk,
-         "pain_point_url": pain_point_url},
+        {"check_in": check_in, "form": form, "answer_step": steps.get("answer"), "can_answer": "answer" in steps,
+         "on_behalf": check_in.key_user_id != request.user.pk, "pain_point_url": pain_point_url},
         status=status,
     )
 

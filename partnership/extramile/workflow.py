@@ -4,13 +4,18 @@ dismisses it. Each step names where it leaves from and leads to, who may take it
 (permissions.py), what it requires and the service that takes it.
 
 The services' guards, the pages and the API's actions read `EXTRA_MILE_ACTION` and `SUGGESTION`
-(see partnership/workflow.py). A check-in is answered once (pending -> ok or problem, decided by
-the answer): `check_in_answer`, guarded by `permissions.can_answer_check_in`.
+and `CHECK_IN` (see partnership/workflow.py).
+
+A check-in is answered once, by its key user or by IT on their behalf: pending -> answered. The
+answer itself (yes or no) decides which of the two answered statuses the check-in records: "ok"
+(running correctly) or "problem" (a pain point is created). The workflow's states are therefore
+pending and answered, read from the status (`CHECK_IN.state`), as an action item's are read from
+its done date.
 """
 
 from ..workflow import Transition, Workflow
-from .choices import ActionStatus, SuggestionStatus
-from .permissions import can_manage
+from .choices import ActionStatus, CheckInStatus, SuggestionStatus
+from .permissions import can_answer_check_in, can_manage
 
 
 def _it(user, obj) -> bool:
@@ -68,6 +73,32 @@ SUGGESTION = Workflow(
             service="partnership.extramile.services.suggestion_dismiss",
             inputs=("reason",),
             help="IT dismisses the proposal (with an optional reason).",
+        ),
+    ),
+)
+
+
+ANSWERED = "answered"  # ok or problem: the two statuses an answer leads to
+
+
+CHECK_IN = Workflow(
+    name="check-in",
+    states=(CheckInStatus.PENDING, ANSWERED),
+    object_arg="check_in",
+    state=lambda check_in: CheckInStatus.PENDING if check_in.status == CheckInStatus.PENDING else ANSWERED,
+    refused=lambda check_in, transition: {"status": "This check-in was already answered."},
+    transitions=(
+        Transition(
+            name="answer",
+            label="Send the answer",
+            moves={CheckInStatus.PENDING: ANSWERED},
+            may=can_answer_check_in,
+            denied="Only the key user of a check-in, or IT on their behalf, can answer it.",
+            service="partnership.extramile.services.check_in_answer",
+            inputs=("systems_ok", "problem"),
+            requires="a yes or a no; a no says what is wrong (it becomes a pain point)",
+            help="Systems running correctly, yes or no; a \"no\" (with what is wrong) creates a pain point. "
+            "The key user, or IT on their behalf.",
         ),
     ),
 )

@@ -25,16 +25,16 @@ from listening import services as listening_services
 from listening.choices import PainPointStatus
 from listening.models import PainPoint
 from listening.workflow import PAIN_POINT
-from partnership.extramile.choices import ActionStatus, SuggestionStatus, SuggestionTrigger
-from partnership.extramile.models import ExtraMileAction, ProblemSuggestion
-from partnership.extramile.workflow import EXTRA_MILE_ACTION, SUGGESTION
+from partnership.extramile.choices import ActionStatus, CheckInStatus, SuggestionStatus, SuggestionTrigger
+from partnership.extramile.models import CheckIn, ExtraMileAction, ProblemSuggestion
+from partnership.extramile.workflow import ANSWERED, CHECK_IN, EXTRA_MILE_ACTION, SUGGESTION
 from partnership.roles import Role
 from revenue.choices import Stage
 from revenue.models import RevenueProject
 from revenue.workflow import REVENUE_PROJECT
 from steering.choices import DecisionStatus, MemberRole
 from steering.workflow import ACTION_ITEM, DECISION
-from tests.extramile.factories import log_action
+from tests.extramile.factories import log_action, record_window
 from tests.factories import UserFactory
 from tests.initiatives.factories import make_initiative
 from tests.listening.factories import make_pain_point, recommended_options
@@ -257,6 +257,34 @@ SUGGESTIONS = Walk(
     reload=lambda s: ProblemSuggestion.objects.get(pk=s.pk),
 )
 
+
+def _check_in(people, status):
+    """alice's check-in after a window, pending or answered ("running correctly")."""
+    window = record_window(actor=people["ivan"], key_users=[people["alice"]])
+    answered = {}
+    if status == ANSWERED:
+        answered = {"status": CheckInStatus.OK, "systems_ok": True, "answered_at": timezone.now(), "answered_by": people["alice"]}
+    return CheckIn.objects.create(
+        window=window, key_user=people["alice"], due_at=timezone.now() + datetime.timedelta(hours=24), **answered
+    )
+
+
+def _check_in_page(check_in, step, inputs):
+    return check_in.get_absolute_url(), {"systems_ok": "yes" if inputs["systems_ok"] else "no", "problem": inputs["problem"]}
+
+
+CHECK_INS = Walk(
+    workflow=CHECK_IN,
+    make=_check_in,
+    allowed="alice",  # the key user (IT may answer on her behalf)
+    refused="member",  # her colleague, who sees the check-in
+    # A "no": the answer that also creates a pain point.
+    inputs=lambda people, check_in, step: {"systems_ok": False, "problem": "Invoices do not print."},
+    page=_check_in_page,
+    api=lambda c, step, inputs: (f"/api/v1/check-ins/{c.pk}/{step}/", inputs),
+    reload=lambda c: CheckIn.objects.get(pk=c.pk),
+)
+
 WALKS = {
     "pain point": PAIN_POINTS,
     "initiative": INITIATIVES,
@@ -265,6 +293,7 @@ WALKS = {
     "action item": ACTION_ITEMS,
     "extra-mile action": EXTRA_MILE_ACTIONS,
     "proposal": SUGGESTIONS,
+    "check-in": CHECK_INS,
 }
 
 
@@ -389,3 +418,16 @@ def test_the_page_offers_exactly_the_available_steps(people, client):
             assert offered == {s.name for s in PAIN_POINT.available(pain_point, user)}, (status, user.username)
     assert InitiativeStatus.DELIVERED in INITIATIVE["review-benefits"].moves
     assert DecisionStatus.OPEN in DECISION["close"].moves and SuggestionStatus.OPEN in SUGGESTION["accept"].moves
+
+
+def test_the_check_in_page_offers_the_answer_exactly_when_it_is_available(people, client):
+    """The answer form of a check-in is shown to whom CHECK_IN.available offers it: the key user
+    and IT while it is pending, not her colleague, and nobody once it is answered."""
+    for status in CHECK_IN.states:
+        check_in = _check_in(people, status)
+        for user in (people["alice"], people["ivan"], people["member"]):
+            client.force_login(user)
+            page = client.get(check_in.get_absolute_url()).content.decode()
+            offered = {s.name for s in CHECK_IN.manual() if html.escape(s.label) in page}
+            assert offered == {s.name for s in CHECK_IN.available(check_in, user)}, (status, user.username)
+    assert CHECK_IN.state(CheckIn(status=CheckInStatus.PROBLEM)) == ANSWERED

@@ -14,6 +14,7 @@ from partnership.extramile import services
 from partnership.extramile.choices import CheckInStatus
 from partnership.extramile.models import CheckIn, MaintenanceWindow
 from partnership.extramile.tasks import create_check_ins
+from partnership.extramile.workflow import CHECK_IN
 from partnership.notifications.models import Notification
 
 from .factories import queries_of, record_window
@@ -124,9 +125,8 @@ def test_no_without_saying_what_is_wrong_is_refused(ivan, alice):
 def test_answering_someone_elses_check_in_is_refused(ivan, alice, sam):
     record_window(actor=ivan, key_users=[alice])
     services.check_ins_create()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied, match="Only the key user of a check-in, or IT on their behalf"):
         services.check_in_answer(check_in=CheckIn.objects.get(), actor=sam, systems_ok=True)
-    assert "answered_by" in exc.value.message_dict
     assert CheckIn.objects.get().status == CheckInStatus.PENDING
 
 
@@ -166,6 +166,29 @@ def test_the_key_user_answers_no_on_the_page_the_notification_links_to(client, i
     assert PainPoint.objects.get().source == Source.CHECK_IN
 
 
+def test_the_page_offers_the_answer_to_the_key_user_and_it_but_not_to_a_colleague(client, ivan, alice, sam):
+    """The form is shown by CHECK_IN.available: alice and IT get it, sam (who sees the check-in) does
+    not, and his post is refused (403); once answered, nobody gets it and a second post says why."""
+    record_window(actor=ivan, key_users=[alice])
+    services.check_ins_create()
+    check_in = CheckIn.objects.get()
+    for user, offered in ((alice, True), (ivan, True), (sam, False)):
+        client.force_login(user)
+        page = client.get(check_in.get_absolute_url())
+        assert page.context["can_answer"] is offered, user.username
+        assert ("Send the answer" in page.content.decode()) is offered, user.username
+    assert "Waiting for" in page.content.decode()
+    assert client.post(check_in.get_absolute_url(), {"systems_ok": "yes"}).status_code == 403
+    assert CheckIn.objects.get().is_pending
+    client.force_login(alice)
+    assert client.post(check_in.get_absolute_url(), {"systems_ok": "yes"}).status_code == 302
+    page = client.get(check_in.get_absolute_url())
+    assert page.context["can_answer"] is False and "Running correctly" in page.content.decode()
+    again = client.post(check_in.get_absolute_url(), {"systems_ok": "no", "problem": "Slow"})
+    assert again.status_code == 400 and "This check-in was already answered." in again.content.decode()
+    assert not PainPoint.objects.exists()
+
+
 def test_a_check_in_of_another_unit_is_404_on_the_page_and_in_the_api(client, api, ivan, alice, mallory):
     record_window(actor=ivan, key_users=[alice])
     services.check_ins_create()
@@ -182,8 +205,8 @@ def test_the_api_answers_a_check_in_and_refuses_a_colleague(api, ivan, alice, sa
     services.check_ins_create()
     check_in = CheckIn.objects.get()
     response = api(sam).post(f"/api/v1/check-ins/{check_in.pk}/answer/", {"systems_ok": True})
-    assert response.status_code == 400
-    assert "answered_by" in response.json()["fields"]
+    assert response.status_code == 403
+    assert response.json()["detail"] == CHECK_IN["answer"].denied
     response = api(alice).post(f"/api/v1/check-ins/{check_in.pk}/answer/", {"systems_ok": False, "problem": "Reports are empty"})
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "problem"

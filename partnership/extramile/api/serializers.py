@@ -37,13 +37,20 @@ class ExtraMileActionSerializer(serializers.ModelSerializer):
     rating_count = serializers.IntegerField(read_only=True)
     average_rating = serializers.FloatField(read_only=True, allow_null=True)
     is_confirmed = serializers.SerializerMethodField()
+    subject_title = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text='The subject\'s title, or "An item you cannot see" when you may not see it; null without a subject.',
+    )
+    subject_url = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The subject's page, only when you may see it."
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = ExtraMileAction
         fields = [
             "id", "kind", "title", "description", "status", "performed_by", "performed_on", "effort_hours",
-            "business_unit", "recipients", "subject_type", "subject_id", "external_ref", "evidence_url",
+            "business_unit", "recipients", "subject_type", "subject_id", "subject_title", "subject_url", "external_ref", "evidence_url",
             "rating_count", "average_rating", "is_confirmed", "url", "created_at", "updated_at",
         ]
         read_only_fields = ["status", "created_at", "updated_at"]

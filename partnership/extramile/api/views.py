@@ -10,7 +10,7 @@ from ...api.workflow import WorkflowActionsMixin
 from .. import selectors, services
 from ..models import CheckIn, ExtraMileAction, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
 from ..permissions import require_it
-from ..workflow import EXTRA_MILE_ACTION, SUGGESTION
+from ..workflow import CHECK_IN, EXTRA_MILE_ACTION, SUGGESTION
 from .filters import CheckInFilter, ExtraMileActionFilter, MaintenanceWindowFilter, SuggestionFilter, SurveyFilter
 from .serializers import (
     CheckInAnswerSerializer,
@@ -110,8 +110,13 @@ class MaintenanceWindowViewSet(_CreateListRetrieveViewSet):
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
-class CheckInViewSet(PortalReadOnlyViewSet):
-    """Check-ins after maintenance windows; `answer` them as the key user or, for IT, on their behalf."""
+class CheckInViewSet(WorkflowActionsMixin, PortalReadOnlyViewSet):
+    """Check-ins after maintenance windows; `answer` them as the key user or, for IT, on their
+    behalf: the step of partnership.extramile.workflow.CHECK_IN."""
+
+    workflow = CHECK_IN  # its answer action
+    transition_serializer = CheckInAnswerSerializer
+    transition_response_serializer = CheckInSerializer
 
     queryset = CheckIn.objects.all()
     serializer_class = CheckInSerializer
@@ -123,14 +128,8 @@ class CheckInViewSet(PortalReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("window")
 
-    @extend_schema(request=CheckInAnswerSerializer, responses=CheckInSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        """Systems running correctly, yes or no; a "no" (with what is wrong) creates a pain point."""
-        serializer = CheckInAnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        check_in = services.check_in_answer(check_in=self.get_object(), actor=request.user, **serializer.validated_data)
-        return Response(CheckInSerializer(self.get_queryset().get(pk=check_in.pk)).data)
+    def transition_response(self, check_in, result, transition):
+        return Response(CheckInSerializer(self.get_queryset().get(pk=result.pk)).data)
 
 
 class SurveyViewSet(PortalReadOnlyViewSet):
