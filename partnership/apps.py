@@ -7,12 +7,12 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
-        from . import security  # noqa: F401  (connects the login signal receivers)
+        from .api import fields
         from .celery import ensure_broker_folders
         from .roles import sync_role_permissions
+        from .security import connect_receivers
 
+        connect_receivers()
         ensure_broker_folders()
-        from .api import fields
-
         fields.install()
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")

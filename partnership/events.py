@@ -31,10 +31,8 @@ those that publish an event.
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import import_module, util
 
-from django.conf import settings
+from .discovery import declared
 
 
 @dataclass(frozen=True)
@@ -74,16 +72,9 @@ class DomainEvent:
 Handler = Callable[[DomainEvent], None]
 
 
-@cache
 def handlers() -> tuple[Handler, ...]:
     """`handlers.HANDLERS` of each of the portal's apps (settings.PORTAL_APPS), in that order."""
-    found = []
-    for name in settings.PORTAL_APPS:
-        module_name = f"{name}.handlers"
-        if util.find_spec(module_name) is None:
-            continue
-        found.extend(import_module(module_name).HANDLERS)
-    return tuple(found)
+    return declared("handlers", "HANDLERS")
 
 
 def publish(name: str, target, *, actor=None, payload=None, notice: Notice | None = None, reveals=None) -> DomainEvent:

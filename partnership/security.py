@@ -25,7 +25,6 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Max, Sum
-from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -166,22 +165,26 @@ def _shown(address: str | None) -> str:
     return address or "unknown"
 
 
-@receiver(user_login_failed)
 def _log_failure(sender, credentials, request=None, **kwargs):
     logger.warning("login failed for %r from %s", credentials.get("username", ""), _shown(client_address(request)))
 
 
-@receiver(user_locked_out)
 def _log_lockout(sender, request, username, ip_address, **kwargs):
     logger.warning("login of %r from %s refused: too many failed attempts", username, _shown(ip_address))
 
 
-@receiver(user_logged_in)
 def _log_login(sender, request, user, **kwargs):
     logger.info("login of %s from %s", user.get_username(), _shown(client_address(request)))
 
 
-@receiver(user_logged_out)
 def _log_logout(sender, request, user, **kwargs):
     if user is not None:
         logger.info("logout of %s", user.get_username())
+
+
+def connect_receivers() -> None:
+    """Log every sign-in, failure, lock-out and sign-out (called from the app's ready())."""
+    user_login_failed.connect(_log_failure, dispatch_uid="portal-login-failed")
+    user_locked_out.connect(_log_lockout, dispatch_uid="portal-locked-out")
+    user_logged_in.connect(_log_login, dispatch_uid="portal-logged-in")
+    user_logged_out.connect(_log_logout, dispatch_uid="portal-logged-out")
