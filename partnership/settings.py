@@ -318,6 +318,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Celery: broker and task options ---------------------------------------------------------
 CELERY_BROKER_URL = _url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+_LONGEST_COUNTDOWN_SECONDS = 300  # partnership.retries.LONGEST_COUNTDOWN_SECONDS
+if BROKER_VISIBILITY_TIMEOUT < _LONGEST_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT + 60:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT must be at least {_LONGEST_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT + 60} s "
+        f"(the longest retry countdown, {_LONGEST_COUNTDOWN_SECONDS} s, plus CELERY_TASK_TIME_LIMIT and a minute), "
+        f"got {BROKER_VISIBILITY_TIMEOUT}"
+    )
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -328,8 +338,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message taken by a worker that was then killed goes back to the queue after this long:
+    # minutes, not kombu's hour. It must outlast the longest countdown a retry waits in the
+    # broker plus the longest task (checked above), or a live task is handed out twice; each task
+    # is idempotent all the same (docs/production.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport with one repair: a worker survives Redis going away while a task
+    # runs (partnership/broker.py).
+    CELERY_BROKER_TRANSPORT = "partnership.broker:Transport"
+# Lost broker: reconnect, at start-up too, and never give up (kombu stops after 100 tries).
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -337,8 +358,6 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed halfway leaves the message for another worker
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -380,8 +399,8 @@ CELERY_BEAT_SCHEDULE = {
     ),
     "integrations-webhooks-requeue": _every(
         "partnership.integrations.tasks.requeue_webhook_deliveries",
-        _cron("SCHEDULE_INTEGRATIONS_REQUEUE", "*/10 * * * *"),
-        9 * 60,
+        _cron("SCHEDULE_INTEGRATIONS_REQUEUE", "*/2 * * * *"),
+        100,
     ),
     "integrations-purge": _every(
         "partnership.integrations.tasks.purge_integration_records",
@@ -458,6 +477,9 @@ INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS = env.int("INTEGRATIONS_WEBHOOK_TIMEOUT_SEC
 INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS = env.int("INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS", default=8)
 INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS", default=30)
 INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
+# A pending delivery never tried is queued again by the requeue sweep once this old (its hand-off
+# to the broker failed); a retried one once its backoff has passed by as long again.
+INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS", default=120)
 INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE = env.int("INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE", default=5)
 # Outbound URLs that resolve to loopback or private addresses are refused unless allowed (SSRF).
 INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)

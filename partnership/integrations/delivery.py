@@ -157,13 +157,36 @@ def _count_failure(subscription_id: int, error: str) -> None:
     subscription.save()
 
 
+def retry_delay_seconds(attempts: int) -> int:
+    """How long a delivery waits after its `attempts`-th failed attempt, before jitter: the
+    backoff doubling from INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS up to its maximum."""
+    base, cap = settings.INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS, settings.INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS
+    return min(base * 2 ** min(max(attempts - 1, 0), 30), cap)
+
+
 def stale_delivery_ids(*, older_than_seconds: int | None = None) -> list[int]:
-    """Pending deliveries nobody has tried for a long time (their message was lost), at most 1,000."""
-    seconds = older_than_seconds if older_than_seconds is not None else settings.INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS + 600
-    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
+    """Pending deliveries whose message is lost or was never sent, at most 1,000, oldest first.
+
+    By default a delivery never tried counts once it is INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS
+    old (its hand-off to the broker failed, say during a Redis outage), and a delivery tried n
+    times once its retry delay after the n-th attempt has passed by as long again (the task leaves
+    a delay longer than a broker countdown to this sweep). `older_than_seconds` replaces all of
+    that with one age.
+    """
+    now = timezone.now()
+    if older_than_seconds is not None:
+        cutoff = now - datetime.timedelta(seconds=older_than_seconds)
+        due = Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+    else:
+        grace = settings.INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS
+        due = Q(last_attempt_at__isnull=True, created_at__lt=now - datetime.timedelta(seconds=grace))
+        for attempts in range(1, settings.INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS):
+            wait = datetime.timedelta(seconds=retry_delay_seconds(attempts) + grace)
+            due |= Q(attempts=attempts, last_attempt_at__lt=now - wait)
     return list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING)
-        .filter(Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff))
+        .filter(due)
+        .order_by("id")
         .values_list("pk", flat=True)[:1000]
     )
 

@@ -117,3 +117,9 @@ def test_the_environment_wins_over_the_env_file(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["hosts"] == ["from-environment"]
+
+
+def test_a_visibility_timeout_shorter_than_a_retry_countdown_and_a_task_is_refused(tmp_path):
+    result = load_settings(tmp_path, DJANGO_DEBUG="true", CELERY_VISIBILITY_TIMEOUT="300")
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be at least 660 s" in result.stderr
