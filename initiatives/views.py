@@ -30,7 +30,7 @@ from .forms import (
     RiskForm,
 )
 from .models import Benefit, Initiative, Milestone, Risk
-from .workflow import INITIATIVE
+from .workflow import INITIATIVE, risk_acceptance_needed
 
 PAGE_SIZE = 25
 HIDDEN_FILTERS = (
@@ -190,7 +190,7 @@ def _detail_context(request, initiative, bound=None):
     threshold = settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD
     acceptances = list(initiative.risk_acceptances.all())
     covered = max((a.highest_score for a in acceptances), default=None)
-    needs_acceptance = top is not None and top >= threshold and (covered is None or covered < top)
+    needs_acceptance = risk_acceptance_needed(top, covered)
     comment_form = bound[1] if bound and bound[0] == "comment" else CommentForm()
     can_manage = permissions.can_manage(user)
     return {

@@ -146,12 +146,18 @@ def missing_risk_acceptance(initiative: Initiative) -> int | None:
     score at least as high (an acceptance given before a worse risk was added does not count).
     """
     top = highest_risk_score(initiative)
-    if top is None or top < settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD:
+    if not risk_acceptance_needed(top, covered=None):
         return None
     covered = initiative.risk_acceptances.aggregate(top=Max("highest_score"))["top"]
-    if covered is not None and covered >= top:
-        return None
-    return top
+    return top if risk_acceptance_needed(top, covered) else None
+
+
+def risk_acceptance_needed(top: int | None, covered: int | None) -> bool:
+    """The rule itself, on already known scores (the detail page reads them from its prefetched
+    lists): the highest risk is at or above the threshold and no acceptance covered it."""
+    if top is None or top < settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD:
+        return False
+    return covered is None or covered < top
 
 
 def lock(initiative: Initiative) -> Initiative:

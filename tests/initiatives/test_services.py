@@ -152,6 +152,22 @@ def test_a_risk_below_the_threshold_needs_no_acceptance(ivan, alice, carla):
     assert reload(initiative).status == InitiativeStatus.APPROVED
 
 
+def test_a_risk_scoring_exactly_the_threshold_needs_an_acceptance(ivan, alice, carla, settings):
+    settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = 15
+    initiative = make_proposed(actor=ivan, sponsor=alice)
+    _high_risk(initiative, ivan, probability=3, impact=5)  # 15, the threshold itself
+    _refused(lambda: services.initiative_approve(initiative=initiative, actor=carla), "risk_acceptance", "scores 15")
+    assert reload(initiative).status == InitiativeStatus.PROPOSED
+
+
+def test_a_risk_one_below_the_threshold_needs_no_acceptance(ivan, alice, carla, settings):
+    settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = 16
+    initiative = make_proposed(actor=ivan, sponsor=alice)
+    _high_risk(initiative, ivan, probability=3, impact=5)  # 15, one below
+    services.initiative_approve(initiative=initiative, actor=carla)
+    assert reload(initiative).status == InitiativeStatus.APPROVED
+
+
 def test_the_threshold_is_a_setting(ivan, alice, carla, settings):
     settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = 10
     initiative = make_proposed(actor=ivan, sponsor=alice)

@@ -168,6 +168,17 @@ def test_approving_on_the_page_without_acceptance_shows_the_refusal(client, ivan
     assert reload(initiative).status == InitiativeStatus.PROPOSED
 
 
+@pytest.mark.parametrize(("threshold", "warned"), [(15, True), (16, False)])
+def test_the_detail_page_warns_from_a_risk_scoring_exactly_the_threshold(client, ivan, alice, carla, settings, threshold, warned):
+    settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD = threshold
+    initiative = make_proposed(actor=ivan, sponsor=alice)
+    planning.risk_add(initiative=initiative, actor=ivan, description="Load", probability=3, impact=5)  # 15
+    client.force_login(carla)
+    page = _text(client.get(f"/initiatives/{initiative.pk}/"))
+    assert ('data-testid="needs-acceptance"' in page) is warned
+    assert ("Needs a risk acceptance first." in page) is warned
+
+
 def test_the_cio_accepts_the_risk_then_approves_on_the_pages(client, ivan, alice, carla):
     initiative = make_proposed(actor=ivan, sponsor=alice)
     planning.risk_add(initiative=initiative, actor=ivan, description="Load", probability=5, impact=4)

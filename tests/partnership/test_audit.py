@@ -1,7 +1,7 @@
 """Every create, update and delete of a domain object lands in the audit trail."""
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from partnership.audit import acting_as
 from partnership.models import AuditLogEntry, BusinessUnit
@@ -42,6 +42,30 @@ def test_a_change_rolled_back_leaves_no_audit_row():
         raise RuntimeError("failure before commit")
     assert not BusinessUnit.objects.filter(slug="ghost").exists()
     assert not AuditLogEntry.objects.filter(object_repr="Ghost").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["create", "update", "delete"])
+def test_a_change_whose_audit_row_cannot_be_written_is_not_saved_either(monkeypatch, change):
+    # Real commits (transaction=True): outside any atomic block of the caller, the change and its
+    # audit row are committed together or not at all.
+    unit = BusinessUnit.objects.create(name="Legal", slug="legal")
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("the audit table refuses the row")
+
+    monkeypatch.setattr(AuditLogEntry, "save", refuse)
+    with pytest.raises(DatabaseError, match="audit table"):
+        if change == "create":
+            BusinessUnit.objects.create(name="Ghost", slug="ghost")
+        elif change == "update":
+            unit.name = "Renamed"
+            unit.save()
+        else:
+            unit.delete()
+    monkeypatch.undo()
+    assert list(BusinessUnit.objects.filter(slug__in=["legal", "ghost"]).values_list("name", flat=True)) == ["Legal"]
+    assert [e.action for e in entries_for(unit)] == ["create"]
 
 
 def test_the_actor_of_an_api_or_page_request_is_recorded(client, root):

@@ -1,19 +1,23 @@
 """Login throttling (django-axes, partnership/security.py): every sign-in path, per (user, address)
 and per user across addresses, never per address alone; the address from trusted proxies only;
-counted in the database, so sign-in works without Redis."""
+counted in the database, so sign-in works without Redis. These tests run with the cache
+production has (Redis at REDIS_URL), not the local-memory one of the other tests."""
 
 import json
 import os
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.db.models import F
 from django.test import RequestFactory
 
+import partnership.settings as production
 from partnership.security import client_address
 
 from ..factories import UserFactory
@@ -29,6 +33,19 @@ LOAD_BALANCER = "10.0.0.2"
 def _fast_passwords(settings):
     # Dozens of sign-ins per test: a fast hasher keeps them quick (the rules do not depend on it).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _the_production_cache(_empty_cache, settings):
+    """The cache configuration production has, read from the environment as the portal reads it
+    (Redis when REDIS_URL is set, as in `make test`), in place of the tests' local-memory cache.
+    A key prefix of each test's own keeps tests apart without flushing a Redis database."""
+    settings.CACHES = {"default": {**production.CACHES["default"], "KEY_PREFIX": f"throttle-{uuid.uuid4().hex}"}}
+
+
+def an_empty_cache(settings) -> None:
+    """What a restarted or flushed cache looks like to the portal: none of the keys it had."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"throttle-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture
@@ -121,6 +138,25 @@ def test_twenty_failures_from_one_address_against_other_users_do_not_block_anyon
     assert signed_in(client)
 
 
+def test_a_spray_from_one_address_locks_only_the_pair_it_hammered(client, password, settings):
+    # From one address: 20 users fail once each, and the first of them up to the pair's limit.
+    office = "198.51.100.1"
+    for number in range(20):
+        UserFactory(username=f"colleague{number}")
+        assert login(client, f"colleague{number}", WRONG, address=office).status_code == 200
+    for _ in range(settings.PORTAL_LOGIN_FAILURE_LIMIT - 1):
+        login(client, "colleague0", WRONG, address=office)
+    # That (user, address) pair waits, even with the right password ...
+    assert login(client, "colleague0", password, address=office).status_code == 429
+    # ... the same user from elsewhere does not (5 of the 20 failures allowed across addresses) ...
+    assert login(client, "colleague0", password, address="203.0.113.50").status_code == 302
+    client.post("/accounts/logout/")
+    # ... and every other user signs in from the same address.
+    for number in range(1, 20):
+        assert login(client, f"colleague{number}", password, address=office).status_code == 302, number
+        client.post("/accounts/logout/")
+
+
 def test_the_per_user_limit_across_addresses_locks_that_user_and_only_them(client, alice, mallory, password, settings):
     for number in range(settings.PORTAL_LOGIN_USER_FAILURE_LIMIT):
         login(client, "alice", WRONG, address=f"203.0.113.{number + 1}")
@@ -169,6 +205,24 @@ def test_api_tokens_work_while_their_user_is_locked_out(client, api, alice, sett
     response = token_client.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["username"] == "alice"
+
+
+def test_the_throttle_tests_run_on_the_production_cache(settings):
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("REDIS_URL is not set: production's cache here is the file cache (make test sets REDIS_URL)")
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["LOCATION"] == production.CACHES["default"]["LOCATION"]
+    cache.set("probe", "through Redis")
+    assert cache.get("probe") == "through Redis"
+
+
+def test_a_lockout_outlives_an_emptied_cache(client, alice, password, settings):
+    # The counts are rows in the database: a restarted or flushed Redis gives no fresh guesses.
+    for _ in range(settings.PORTAL_LOGIN_FAILURE_LIMIT):
+        login(client, "alice", WRONG)
+    an_empty_cache(settings)
+    assert login(client, "alice", password).status_code == 429
+    assert AccessAttempt.objects.get().failures_since_start == settings.PORTAL_LOGIN_FAILURE_LIMIT
 
 
 def test_sign_in_works_while_the_cache_is_unreachable(client, alice, password, settings):
