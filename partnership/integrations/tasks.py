@@ -7,6 +7,7 @@ import logging
 import random
 
 from celery import shared_task
+
 from ..retries import LONGEST_COUNTDOWN_SECONDS, RETRY_ON_TRANSIENT_ERRORS
 from .delivery import (
     AttemptOutcome,
@@ -61,7 +62,7 @@ def webhook_retry_countdown(delivery_id: int) -> float | None:
     delay = retry_delay_seconds(attempts)
     if delay > LONGEST_COUNTDOWN_SECONDS:
         return None
-    return random.uniform(0, delay)  # full jitter  # noqa: S311 (timing, not security)
+    return random.uniform(0, delay)  # full jitter
 
 
 def deliveries_send(ids) -> None:

@@ -7,7 +7,6 @@ rows it had not reached waiting, and can repeat at most the one e-mail whose SMT
 the instant before its commit; sending after the commit could lose that e-mail instead.
 """
 
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
