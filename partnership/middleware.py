@@ -2,11 +2,13 @@
 the database is down."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger("portal.security")
 
@@ -38,8 +40,25 @@ class SecurityHeadersMiddleware:
         return response
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_DOWN_MESSAGE = "The portal's database cannot be reached. Please try again in a few minutes."
+
+
+def database_unavailable_response(request, exception) -> HttpResponse:
+    """The 503 of a database outage: JSON under /api/, the plain page elsewhere."""
+    logger.error("database unavailable: %s", exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": DATABASE_DOWN_MESSAGE}, status=503)
+    return HttpResponse(render_to_string("503.html", {"message": DATABASE_DOWN_MESSAGE}), status=503)
+
+
 class DatabaseUnavailableMiddleware:
-    """An unreachable database answers 503 with a plain explanation, never a traceback."""
+    """An unreachable database answers 503 with a plain explanation, never a traceback.
+
+    This covers a view's queries; `server_error` (handler500) covers the steps around the view
+    that meet the outage first or last: loading the signed-in user's session, saving it after the
+    page (SESSION_SAVE_EVERY_REQUEST), the user's own row.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,13 +67,19 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logger.error("database unavailable: %s", exception)
-        message = "The portal's database cannot be reached. Please try again in a few minutes."
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=503)
-        return HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+        return database_unavailable_response(request, exception)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a database error raised by any middleware (the session's, the user's) is the
+    same 503 as one raised by a view; anything else is the ordinary 500 page. Django calls it
+    while handling the exception, so `sys.exc_info()` is that exception."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        return database_unavailable_response(request, exception)
+    return defaults.server_error(request, template_name=template_name)
 
 
 NUL_MESSAGE = "Text may not contain a NUL character (\\u0000)."

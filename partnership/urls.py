@@ -42,3 +42,4 @@ urlpatterns = [
 ]
 
 handler403 = views.permission_denied
+handler500 = "partnership.middleware.server_error"  # a database outage anywhere in a request: 503

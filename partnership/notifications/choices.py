@@ -22,6 +22,7 @@ class EmailState(models.TextChoices):
     """Where a delivered reminder stands on the e-mail side."""
 
     NONE = "none", "No e-mail"
+    QUEUED = "queued", "E-mail about to be sent"
     SENT = "sent", "E-mailed"
     DIGEST_PENDING = "digest_pending", "Waiting for the daily digest"
     DIGEST_SENT = "digest_sent", "Sent in a daily digest"

@@ -127,6 +127,8 @@ class Reminder(models.Model):
             # The sender's claim (pending rows in id order) reads only this small partial index.
             models.Index(fields=["id"], condition=models.Q(status="pending"), name="reminder_pending_idx"),
             models.Index(fields=["recipient"], condition=models.Q(email_state="digest_pending"), name="reminder_digest_idx"),
+            # The e-mail outbox (reminders in the inbox whose e-mail is still to go) reads only this one.
+            models.Index(fields=["id"], condition=models.Q(email_state="queued"), name="reminder_email_queued_idx"),
         ]
 
     def __str__(self):

@@ -7,11 +7,11 @@ The ledger (`partnership.notifications.models.Reminder`) is the source of truth;
   (recipient, kind, target, period), run by the database: running it twice, or from two beats
   at once, adds nothing, and no due row becomes a Python object.
 - The sender claims pending rows in batches with SELECT ... FOR UPDATE SKIP LOCKED, creates
-  their in-app notifications, sends their e-mails and marks them sent, all in one transaction.
-  A worker killed halfway rolls its batch back and the rows stay pending for the next run; two
-  senders never take the same row. The e-mail goes out before the commit, so a crash in the
-  instant between the SMTP answer and the COMMIT can repeat that e-mail (never the in-app
-  notification, which commits with the row); sending after the commit could lose it instead.
+  their in-app notifications, marks them sent and queues their e-mails (`email_state` "queued"),
+  all in one transaction: a worker killed halfway rolls its batch back and the rows stay pending
+  for the next run; two senders never take the same row. After the commit the e-mails go out one
+  by one, each recorded in its own transaction (`emails.reminder_emails_send`), so a worker killed
+  in the middle of a batch repeats at most one e-mail, never the in-app notification.
 """
 
 import logging
@@ -23,18 +23,15 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Case, F, QuerySet, Value, When
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from ..audit import acting_as
-from ..links import absolute_url
 from ..retries import TRANSIENT_ERRORS
-from ..visibility import hide_unseeable, visible_to_each, who_can_see
+from ..visibility import visible_to_each, who_can_see
 from .choices import DeliveryChannel, EmailState, ReminderStatus
+from .emails import reminder_emails_send, reminders_send_digests  # noqa: F401 (the digest's callers import it here)
 from .models import Notification, NotificationPreference, Reminder
 from .registry import due_sql, get_kind, registered_kinds
 from .selectors import channels_of
@@ -214,7 +211,8 @@ def reminders_cancel_no_longer_due(target, *, now=None) -> int:
 
 
 def reminders_send(*, now=None, batch_size: int | None = None, time_budget: float | None = None) -> SendResult:
-    """Deliver pending reminders batch by batch until none is left or the time budget is spent.
+    """Deliver pending reminders batch by batch, then their e-mails, until none is left or the
+    time budget is spent.
 
     `more` in the result says work was left for another run (the task queues itself again).
     """
@@ -234,10 +232,14 @@ def reminders_send(*, now=None, batch_size: int | None = None, time_budget: floa
                     _send_batch(result, limit=1, now=now, only_pk=pk)
                 except _BatchFailed as single:
                     _record_failure(pk, single.__cause__, result)
-        if not claimed:
+        # The batch's e-mails (and any a killed worker left queued), each recorded as it goes.
+        emailed = reminder_emails_send(limit=batch_size)
+        if not claimed and not emailed:
             return result
         if deadline is not None and time.monotonic() > deadline:
-            result.more = Reminder.objects.pending().exists()
+            result.more = (
+                Reminder.objects.pending().exists() or Reminder.objects.filter(email_state=EmailState.QUEUED).exists()
+            )
             return result
 
 
@@ -280,7 +282,7 @@ def _deliver(batch: list[Reminder], now) -> dict:
     seen = _seen_by_recipients(batch, targets)
     channels = channels_of((row.recipient_id for row in batch), by_kind)
 
-    notifications, emails = [], []
+    notifications = []
     counts = {ReminderStatus.SENT: 0, ReminderStatus.CANCELLED: 0}
     for row in batch:
         kind = get_kind(row.kind)
@@ -309,14 +311,10 @@ def _deliver(batch: list[Reminder], now) -> dict:
         counts[ReminderStatus.SENT] += 1
         channel = channels.get((row.recipient_id, row.kind), kind.default_channel)
         if channel == DeliveryChannel.EMAIL and row.recipient.email:
-            emails.append(_reminder_email(row, kind, message))
-            row.email_state = EmailState.SENT
+            row.email_state = EmailState.QUEUED  # sent after the commit (emails.reminder_emails_send)
         elif channel == DeliveryChannel.DIGEST and row.recipient.email:
             row.email_state = EmailState.DIGEST_PENDING
     Notification.objects.bulk_create(notifications)
-    if emails:
-        # One connection for the batch; an SMTP error rolls the whole batch back (retried later).
-        get_connection().send_messages(emails)
     Reminder.objects.bulk_update(batch, ["status", "email_state", "claimed_at", "sent_at"])
     return counts
 
@@ -356,103 +354,6 @@ def _record_failure(pk, exc, result: SendResult) -> None:
         )
     if updated and Reminder.objects.filter(pk=pk, status=ReminderStatus.FAILED).exists():
         result.failed += 1
-
-
-# --- E-mail --------------------------------------------------------------------------------------
-
-
-def _email(*, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
-    context = {
-        **context,
-        "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
-        "preferences_url": absolute_url(reverse("notification-preferences")),
-        "inbox_url": absolute_url(reverse("inbox")),
-    }
-    message = EmailMultiAlternatives(
-        subject=f"[IT Partnership Portal] {subject}"[:250],
-        body=render_to_string(f"{template}.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
-
-
-def _reminder_email(row: Reminder, kind, message) -> EmailMultiAlternatives:
-    return _email(
-        to=row.recipient.email,
-        subject=message.title,
-        template="partnership/email/reminder",
-        context={
-            "user": row.recipient,
-            "kind_label": kind.label,
-            "title": message.title,
-            "body": message.body,
-            "url": absolute_url(message.url),
-        },
-    )
-
-
-# --- The daily digest ------------------------------------------------------------------------
-
-
-def reminders_send_digests(*, users_per_batch: int = 50) -> int:
-    """Send each user one e-mail that lists their reminders set aside for the digest.
-
-    Rows are claimed like the sender claims them (FOR UPDATE SKIP LOCKED) and marked in the same
-    transaction as the e-mail is sent. Returns the number of e-mails sent.
-    """
-    sent, last_user = 0, 0
-    while True:
-        user_ids = list(
-            Reminder.objects.filter(email_state=EmailState.DIGEST_PENDING, recipient_id__gt=last_user)
-            .order_by("recipient_id")
-            .values_list("recipient_id", flat=True)
-            .distinct()[:users_per_batch]
-        )
-        if not user_ids:
-            return sent
-        last_user = user_ids[-1]
-        with transaction.atomic():
-            rows = list(
-                Reminder.objects.filter(email_state=EmailState.DIGEST_PENDING, recipient_id__in=user_ids)
-                .select_related("recipient", "notification")
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("recipient_id", "created_at", "id")
-            )
-            per_user = defaultdict(list)
-            for row in rows:
-                per_user[row.recipient_id].append(row)
-            emails = [_digest_email(user_rows) for user_rows in per_user.values()]
-            if emails:
-                get_connection().send_messages(emails)
-            Reminder.objects.filter(pk__in=[row.pk for row in rows]).update(email_state=EmailState.DIGEST_SENT)
-        sent += len(emails)
-
-
-def _digest_email(rows: list[Reminder]) -> EmailMultiAlternatives:
-    user = rows[0].recipient
-    # Each line is asked again now: an object the reader may no longer see is listed without its
-    # title or body, as in the inbox.
-    hide_unseeable(user, [row.notification for row in rows if getattr(row, "notification", None)])
-    items = []
-    for row in rows:
-        kind = get_kind(row.kind)
-        note = getattr(row, "notification", None)
-        items.append(
-            {
-                "kind_label": kind.label if kind else row.kind,
-                "title": note.title if note else (kind.label if kind else row.kind),
-                "body": note.body if note else "",
-                "url": absolute_url(note.url) if note else "",
-            }
-        )
-    count = len(items)
-    return _email(
-        to=user.email,
-        subject=f"Your daily digest: {count} reminder{'s' if count != 1 else ''}",
-        template="partnership/email/digest",
-        context={"user": user, "items": items, "count": count},
-    )
 
 
 # --- Preferences -----------------------------------------------------------------------------

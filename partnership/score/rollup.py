@@ -15,6 +15,7 @@ once.
 """
 
 import datetime
+import logging
 import time
 from dataclasses import replace
 
@@ -23,8 +24,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from ..models import BusinessUnit
+from ..retries import TRANSIENT_ERRORS
 from .registry import Window, registered_indicators
 from .scoring import current_config, gather_measures, score_scope
+
+logger = logging.getLogger(__name__)
 
 # Two entries a window: the scores (what every read needs) and the measures (only needed to
 # score under a configuration saved since), so a read unpickles only what it shows.
@@ -72,7 +76,13 @@ def score_rollup_entry(window: Window, *, now: float | None = None, part: str = 
     days = (window.end - window.start).days + 1
     if days not in WINDOW_DAYS:
         return None
-    entry = cache.get(_key(days, part))
+    try:
+        entry = cache.get(_key(days, part))
+    except (*TRANSIENT_ERRORS, OSError) as exc:
+        # The cache (Redis) is away: the page measures live rather than fail, so the dashboard
+        # every sign-in lands on still opens.
+        logger.warning("score rollup: the cache cannot be read (%s: %s); measuring live", type(exc).__name__, exc)
+        return None
     if not entry or entry.get("window") != window or entry.get("indicators") != _indicator_keys():
         return None
     age = (now if now is not None else time.time()) - entry["computed_at"]
