@@ -454,8 +454,10 @@ INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS = env.int("INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS",
 INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS", default=30)
 INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
 INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE = env.int("INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE", default=5)
-# Outbound URLs that resolve to loopback or private addresses are refused unless allowed (SSRF).
-INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
+# Outbound URLs that are, or resolve to, addresses that are not public (loopback, private,
+# link-local...) are refused when a subscription is saved and before every delivery, unless allowed
+# for an on-premise receiver (SSRF; partnership/integrations/destinations.py).
+INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
 
 # score and performance at scale
 SCORE_ROLLUP_MAX_AGE_SECONDS = env.int("SCORE_ROLLUP_MAX_AGE_SECONDS", default=90)
