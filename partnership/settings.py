@@ -306,6 +306,9 @@ SPECTACULAR_SETTINGS = {
         "ResolutionSurveyRoleEnum": "partnership.extramile.choices.SurveyRole",
     },
 }
+# The schema and the Swagger UI are public documents (no data) unless this asks for a signed-in
+# caller: a session or an API token (docs/security.md).
+PORTAL_API_DOCS_REQUIRE_LOGIN = env.bool("PORTAL_API_DOCS_REQUIRE_LOGIN", default=False)
 
 # --- Forms ---------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
