@@ -11,6 +11,7 @@ import json
 import logging
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,13 +57,22 @@ def _connect(family, sockaddr, timeout) -> socket.socket:
 
 
 def _connect_first(addresses, timeout) -> socket.socket:
-    """The first of the checked addresses that accepts a connection, in the resolver's order."""
+    """The first of the checked addresses that accepts a connection, in the resolver's order.
+    All the tries together take at most `timeout` (a name with many dead addresses must not
+    outlast the task's time limit)."""
     error = OSError("No address to connect to.")
+    deadline = time.monotonic() + timeout
     for family, sockaddr in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
         try:
-            return _connect(family, sockaddr, timeout)
+            sock = _connect(family, sockaddr, remaining)
         except OSError as exc:
             error = exc
+            continue
+        sock.settimeout(timeout)
+        return sock
     raise error
 
 
