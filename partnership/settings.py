@@ -311,6 +311,9 @@ SPECTACULAR_SETTINGS = {
         "ResolutionSurveyRoleEnum": "partnership.extramile.choices.SurveyRole",
     },
 }
+# The schema and the Swagger UI are public documents (no data) unless this asks for a signed-in
+# caller: a session or an API token (docs/security.md).
+PORTAL_API_DOCS_REQUIRE_LOGIN = env.bool("PORTAL_API_DOCS_REQUIRE_LOGIN", default=False)
 
 # --- Forms ---------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -481,8 +484,10 @@ INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("INTEGRATIONS_WEBHOOK_BACKOFF
 # to the broker failed); a retried one once its backoff has passed by as long again.
 INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS", default=120)
 INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE = env.int("INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE", default=5)
-# Outbound URLs that resolve to loopback or private addresses are refused unless allowed (SSRF).
-INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
+# Outbound URLs that are, or resolve to, addresses that are not public (loopback, private,
+# link-local...) are refused when a subscription is saved and before every delivery, unless allowed
+# for an on-premise receiver (SSRF; partnership/integrations/destinations.py).
+INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
 
 # score and performance at scale
 SCORE_ROLLUP_MAX_AGE_SECONDS = env.int("SCORE_ROLLUP_MAX_AGE_SECONDS", default=90)

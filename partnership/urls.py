@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import health, views
+from .api.docs import PortalDocsView, PortalSchemaView
 from .auth_views import PortalLoginView
 
 api_v1 = [
@@ -37,8 +37,9 @@ urlpatterns = [
     path("extra-mile/", include("partnership.extramile.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Public unless PORTAL_API_DOCS_REQUIRE_LOGIN (partnership/api/docs.py).
+    path("api/schema/", PortalSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", PortalDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler403 = views.permission_denied

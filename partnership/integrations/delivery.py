@@ -6,13 +6,13 @@ module sits below the tasks and the queue (`outbound.py`) in the import graph.
 """
 
 import datetime
-import ipaddress
+import http.client
 import json
 import logging
 import socket
-import urllib.error
-import urllib.parse
-import urllib.request
+import ssl
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,6 +23,7 @@ from django.utils import timezone
 from .. import bounds
 from ..events import Notice, publish
 from .choices import DeliveryStatus
+from .destinations import Destination, DestinationRefused, destination_resolve
 from .models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
 from .signatures import standard_headers
 
@@ -42,44 +43,99 @@ def delivery_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # a redirect is an answer other than 2xx: the delivery failed
-
-
-def _destination_error(url: str) -> str:
-    """Refuse addresses inside the network unless the operator allows them (SSRF)."""
-    if settings.INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS:
-        return ""
-    parts = urllib.parse.urlsplit(url)
+def _connect(family, sockaddr, timeout) -> socket.socket:
+    """A TCP connection to one checked address (no name is resolved here)."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except (OSError, UnicodeError) as exc:
-        return f"Cannot resolve {parts.hostname}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            return f"{parts.hostname} resolves to {address}, an address that is not public."
-    return ""
+        sock.settimeout(timeout)
+        sock.connect(sockaddr)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def _connect_first(addresses, timeout) -> socket.socket:
+    """The first of the checked addresses that accepts a connection, in the resolver's order.
+    All the tries together take at most `timeout` (a name with many dead addresses must not
+    outlast the task's time limit)."""
+    error = OSError("No address to connect to.")
+    deadline = time.monotonic() + timeout
+    for family, sockaddr in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            sock = _connect(family, sockaddr, remaining)
+        except OSError as exc:
+            error = exc
+            continue
+        sock.settimeout(timeout)
+        return sock
+    raise error
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the addresses `destination_resolve()` checked instead of resolving the host
+    again (DNS rebinding); the Host header still names the URL's host."""
+
+    def __init__(self, destination: Destination, timeout):
+        super().__init__(destination.host, destination.port, timeout=timeout)
+        self.addresses = destination.addresses
+
+    def connect(self):
+        self.sock = _connect_first(self.addresses, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: SNI and the certificate check name the URL's host, not the address."""
+
+    def __init__(self, destination: Destination, timeout):
+        super().__init__(destination.host, destination.port, timeout=timeout, context=ssl.create_default_context())
+        self.addresses = destination.addresses
+
+    def connect(self):
+        self.sock = self._context.wrap_socket(_connect_first(self.addresses, self.timeout), server_hostname=self.host)
+
+
+def _without_addresses(text: str, destination: Destination) -> str:
+    """The delivery log never says what the receiver's name resolves to."""
+    for _, sockaddr in destination.addresses:
+        text = text.replace(str(sockaddr[0]), "the receiver")
+    return text
+
+
+@dataclass(frozen=True)
+class _Answer:
+    code: int | None
+    error: str = ""
+    permanent: bool = False  # the URL itself is wrong: retrying cannot help
+
+
+def _post(delivery: WebhookDelivery) -> _Answer:
+    """POST the delivery once. Redirects are not followed: an answer other than 2xx is a failure."""
     subscription = delivery.subscription
-    refused = _destination_error(subscription.url)
-    if refused:
-        return None, refused
+    try:
+        destination = destination_resolve(subscription.url)
+    except DestinationRefused as refused:
+        return _Answer(None, refused.message, refused.permanent)
     body = delivery_body(delivery)
     headers = standard_headers(secret=subscription.secret, message_id=delivery.message_id, body=body)
     headers.update({"Content-Type": "application/json", "User-Agent": "IT-Partnership-Portal-Webhooks/1.0"})
-    request = urllib.request.Request(subscription.url, data=body, headers=headers, method="POST")
-    opener = urllib.request.build_opener(_NoRedirects)
+    kind = _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
+    connection = None
     try:
-        with opener.open(request, timeout=settings.INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS) as response:
-            return _known_status(response.status, "")
-    except urllib.error.HTTPError as exc:
-        return _known_status(exc.code, f"HTTP {exc.code} {exc.reason}"[:500])
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:500]
+        connection = kind(destination, timeout=settings.INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS)
+        connection.request("POST", destination.target, body=body, headers=headers)
+        response = connection.getresponse()
+        error = "" if 200 <= response.status < 300 else f"HTTP {response.status} {response.reason}"[:500]
+        return _Answer(*_known_status(response.status, error))
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return _Answer(None, _without_addresses(str(exc) or type(exc).__name__, destination)[:500])
+    finally:
+        if connection is not None:
+            connection.close()
 
 
 def _known_status(code: int, error: str) -> tuple[int | None, str]:
@@ -112,7 +168,8 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
             delivery.last_error = "The subscription is disabled."
             delivery.save(update_fields=["status", "last_error"])
             return AttemptOutcome.FAILED
-        code, error = _post(delivery)
+        answer = _post(delivery)
+        code, error = answer.code, answer.error
         delivery.attempts += 1
         delivery.last_attempt_at = now
         delivery.response_code = code
@@ -124,7 +181,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
             if subscription.consecutive_failures:
                 WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
             return AttemptOutcome.SUCCEEDED
-        if delivery.attempts < settings.INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS:
+        if delivery.attempts < settings.INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS and not answer.permanent:
             delivery.save()
             return AttemptOutcome.RETRY
         delivery.status = DeliveryStatus.FAILED

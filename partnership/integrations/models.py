@@ -21,6 +21,7 @@ from .. import bounds
 from ..audit import AuditedModel
 from ..roles import is_cio
 from .choices import CLAIMING_RESULTS, DeliveryStatus, IdempotencyState, InboundResult, SourceKind, WebhookEvent
+from .destinations import validate_webhook_url
 
 __all__ = ["IdempotencyRecord", "InboundDelivery", "IntegrationSource", "WebhookDelivery", "WebhookSubscription"]
 
@@ -240,13 +241,19 @@ class WebhookSubscription(AuditedModel):
         return reverse("webhook-subscription-detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if not isinstance(self.events, list) or not self.events:
-            raise ValidationError({"events": "Choose at least one event."})
-        unknown = sorted(set(map(str, self.events)) - set(WebhookEvent.values))
-        if unknown:
-            raise ValidationError({"events": f"Unknown event: {', '.join(unknown)}."})
-        if not self.url.lower().startswith(("http://", "https://")):
-            raise ValidationError({"url": "Use an http or https URL."})
+            errors["events"] = "Choose at least one event."
+        else:
+            unknown = sorted(set(map(str, self.events)) - set(WebhookEvent.values))
+            if unknown:
+                errors["events"] = f"Unknown event: {', '.join(unknown)}."
+        try:
+            validate_webhook_url(self.url)
+        except ValidationError as refused:
+            errors["url"] = refused.messages
+        if errors:
+            raise ValidationError(errors)
 
 
 class WebhookDeliveryQuerySet(models.QuerySet):

@@ -226,14 +226,14 @@ def test_an_unreachable_receiver_is_a_failure_with_its_reason(ivan, alice, setti
     assert delivery.response_code is None and "refused" in delivery.last_error.lower()
 
 
-def test_private_addresses_are_refused_unless_allowed(ivan, alice, receiver, settings, queued):
+def test_private_addresses_are_refused_at_send_time_once_no_longer_allowed(ivan, alice, receiver, settings, queued):
+    subscribe(ivan, url=receiver.url)  # saved while the operator allowed private addresses
     settings.INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = False
-    subscribe(ivan, url=receiver.url)
     new_pain_point(alice)
     delivery = WebhookDelivery.objects.get()
     webhook_delivery_attempt(delivery_id=delivery.pk)
     delivery.refresh_from_db()
-    assert "not public" in delivery.last_error
+    assert delivery.last_error == "Refused: the address is not public."
     assert receiver.requests == []
 
 

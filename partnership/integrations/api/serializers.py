@@ -5,12 +5,18 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from ..choices import InboundResult, WebhookEvent
+from ..destinations import validate_webhook_url
 from ..models import WebhookDelivery, WebhookSubscription
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
-    url = serializers.URLField(max_length=500, help_text="http(s) URL that receives a signed POST per event.")
+    url = serializers.URLField(
+        max_length=500,
+        validators=[validate_webhook_url],
+        help_text="http(s) URL that receives a signed POST per event; it must be a public address (no loopback, "
+        "private or link-local address, nor a name resolving to one) and carry no user name or password.",
+    )
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1, max_length=len(WebhookEvent.values)
     )
