@@ -12,45 +12,40 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import F
 from django.utils import timezone
 
-from partnership.notifications import Message, ReminderKind, register
+from partnership.notifications import Message, ReminderKind, due_stage_period, is_due_soon, register, still_in
 
 from .choices import OPEN_STATUSES
 
 KEY = "initiatives.milestone_due"
-DUE_SOON = "due-soon"
-OVERDUE = "overdue"
 
 
 def _notice(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=settings.INITIATIVES_MILESTONE_NOTICE_DAYS)
 
 
-def _milestones_due(now):
-    """One query: the IT owner of each open milestone due soon or overdue, of an open initiative."""
+def _open_milestones(now=None):
+    """Milestones not done, of initiatives still open (the (done_on, due_on) index)."""
     from .models import Milestone
 
+    return Milestone.objects.filter(done_on__isnull=True, initiative__status__in=OPEN_STATUSES)
+
+
+def _milestones_due(now):
+    """One query: the IT owner of each open milestone due soon or overdue, of an open initiative."""
     today = timezone.localdate(now)
-    stage = Case(When(due_on__lt=today, then=Value(OVERDUE)), default=Value(DUE_SOON), output_field=CharField())
-    return Milestone.objects.filter(
-        done_on__isnull=True,
-        due_on__lte=_notice(today),
-        initiative__status__in=OPEN_STATUSES,
-        initiative__it_owner__isnull=False,
-    ).values(
-        recipient_id=F("initiative__it_owner_id"),
-        target_id=F("pk"),
-        # "due-soon:2026-11-30", "overdue:2026-11-30": a moved due date gives new periods.
-        period=Concat(stage, Value(":"), Cast("due_on", CharField()), output_field=CharField()),
+    return (
+        _open_milestones()
+        .filter(due_on__lte=_notice(today), initiative__it_owner__isnull=False)
+        .values(recipient_id=F("initiative__it_owner_id"), target_id=F("pk"), period=due_stage_period("due_on", today))
     )
 
 
 def _message(milestone, reminder):
     initiative = milestone.initiative
-    if reminder is not None and reminder.period.startswith(DUE_SOON):
+    if is_due_soon(reminder):
         return Message(
             title=f"Milestone due on {milestone.due_on:%Y-%m-%d}: {milestone.title}",
             body=f"“{initiative.title}”: the milestone is due on {milestone.due_on:%Y-%m-%d}. "
@@ -65,17 +60,6 @@ def _message(milestone, reminder):
     )
 
 
-def _still_due(now, ids):
-    """At delivery: the milestones still not done, of initiatives still open (one query)."""
-    from .models import Milestone
-
-    return set(
-        Milestone.objects.filter(pk__in=ids, done_on__isnull=True, initiative__status__in=OPEN_STATUSES).values_list(
-            "pk", flat=True
-        )
-    )
-
-
 register(
     ReminderKind(
         key=KEY,
@@ -85,6 +69,6 @@ register(
         due=_milestones_due,
         message=_message,
         select_related=("initiative",),
-        still_due=_still_due,
+        still_due=still_in(_open_milestones),  # at delivery: still not done, initiative still open
     )
 )

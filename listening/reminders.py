@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.notifications import Message, ReminderKind, period_day, period_week, register, to_each
+from partnership.notifications import Message, ReminderKind, period_day, period_week, register, still_in, to_each
 from partnership.roles import Role
 
 from .choices import PainPointStatus
@@ -41,10 +41,15 @@ def _members_of(role: str):
     return User.objects.filter(is_active=True, groups__name=role).order_by().values_list("pk", flat=True)
 
 
-def _pain_point_ids(ids, **conditions) -> set:
+def _pain_points(now=None):
     from .models import PainPoint
 
-    return set(PainPoint.objects.filter(pk__in=ids, **conditions).values_list("pk", flat=True))
+    return PainPoint.objects.all()
+
+
+def _register_pain_point_kind(**fields) -> None:
+    """Register a kind of the pain points; its message reads their business unit."""
+    register(ReminderKind(target_model="listening.PainPoint", select_related=("business_unit",), **fields))
 
 
 # --- Acknowledgement past its SLA: the IT triage group, daily ------------------------------------
@@ -52,9 +57,7 @@ def _pain_point_ids(ids, **conditions) -> set:
 
 def _unacknowledged(due_before: datetime.date):
     """New pain points whose due day is before `due_before` (the status + due-day index)."""
-    from .models import PainPoint
-
-    return PainPoint.objects.filter(status=PainPointStatus.NEW, ack_due_on__lt=due_before)
+    return _pain_points().filter(status=PainPointStatus.NEW, ack_due_on__lt=due_before)
 
 
 def _ack_overdue(now):
@@ -74,21 +77,15 @@ def _ack_overdue_message(pain_point, reminder):
     )
 
 
-def _still_new(now, ids):
-    return _pain_point_ids(ids, status=PainPointStatus.NEW)
+_still_new = still_in(_pain_points, status=PainPointStatus.NEW)
 
-
-register(
-    ReminderKind(
-        key=ACK_OVERDUE,
-        label="Pain points waiting for acknowledgement",
-        description="A new pain point passed its acknowledgement SLA (daily, to the IT triage group, until answered).",
-        target_model="listening.PainPoint",
-        due=_ack_overdue,
-        message=_ack_overdue_message,
-        select_related=("business_unit",),
-        still_due=_still_new,
-    )
+_register_pain_point_kind(
+    key=ACK_OVERDUE,
+    label="Pain points waiting for acknowledgement",
+    description="A new pain point passed its acknowledgement SLA (daily, to the IT triage group, until answered).",
+    due=_ack_overdue,
+    message=_ack_overdue_message,
+    still_due=_still_new,
 )
 
 
@@ -113,17 +110,13 @@ def _ack_escalated_message(pain_point, reminder):
     )
 
 
-register(
-    ReminderKind(
-        key=ACK_ESCALATED,
-        label="Pain points unanswered at twice their SLA (escalation)",
-        description="A new pain point is still not acknowledged at twice its SLA (once, to the CIO).",
-        target_model="listening.PainPoint",
-        due=_ack_escalated,
-        message=_ack_escalated_message,
-        select_related=("business_unit",),
-        still_due=_still_new,
-    )
+_register_pain_point_kind(
+    key=ACK_ESCALATED,
+    label="Pain points unanswered at twice their SLA (escalation)",
+    description="A new pain point is still not acknowledged at twice its SLA (once, to the CIO).",
+    due=_ack_escalated,
+    message=_ack_escalated_message,
+    still_due=_still_new,
 )
 
 
@@ -143,10 +136,8 @@ def _analysis_owner():
 
 
 def _analysis_stale(now):
-    from .models import PainPoint
-
     since = now - datetime.timedelta(days=settings.LISTENING_ANALYSIS_STALE_DAYS)
-    return PainPoint.objects.filter(status=PainPointStatus.ANALYSING, status_changed_at__lte=since).values(
+    return _pain_points().filter(status=PainPointStatus.ANALYSING, status_changed_at__lte=since).values(
         recipient_id=_analysis_owner(), target_id=F("pk"), period=Value(period_week(now))
     )
 
@@ -163,28 +154,20 @@ def _analysis_stale_message(pain_point, reminder):
     )
 
 
-def _still_analysing(now, ids):
-    return _pain_point_ids(ids, status=PainPointStatus.ANALYSING)
-
-
-register(
-    ReminderKind(
-        key=ANALYSIS_STALE,
-        label="Pain points stuck in analysis",
-        description="A pain point you analyse has been in analysis for days (weekly, until planned or declined).",
-        target_model="listening.PainPoint",
-        due=_analysis_stale,
-        message=_analysis_stale_message,
-        select_related=("business_unit",),
-        still_due=_still_analysing,
-    )
+_register_pain_point_kind(
+    key=ANALYSIS_STALE,
+    label="Pain points stuck in analysis",
+    description="A pain point you analyse has been in analysis for days (weekly, until planned or declined).",
+    due=_analysis_stale,
+    message=_analysis_stale_message,
+    still_due=still_in(_pain_points, status=PainPointStatus.ANALYSING),
 )
 
 
 # --- Business units IT has not listened to: IT leadership, weekly ---------------------------------
 
 
-def _not_listened_units(now, ids=None):
+def _not_listened_units(now):
     """Active units, older than the coverage period, without a listening session in it."""
     from partnership.models import BusinessUnit
 
@@ -194,8 +177,6 @@ def _not_listened_units(now, ids=None):
     since = timezone.localdate(now) - datetime.timedelta(days=days)
     recent = ListeningSession.objects.filter(business_unit=OuterRef("pk"), held_on__gte=since)
     units = BusinessUnit.objects.filter(is_active=True, created_at__lte=now - datetime.timedelta(days=days))
-    if ids is not None:
-        units = units.filter(pk__in=ids)
     return units.filter(~Exists(recent))
 
 
@@ -216,10 +197,6 @@ def _unit_not_listened_message(unit, reminder):
     )
 
 
-def _still_not_listened(now, ids):
-    return set(_not_listened_units(now, ids).values_list("pk", flat=True))
-
-
 register(
     ReminderKind(
         key=UNIT_NOT_LISTENED,
@@ -228,6 +205,6 @@ register(
         target_model="partnership.BusinessUnit",
         due=_unit_not_listened,
         message=_unit_not_listened_message,
-        still_due=_still_not_listened,
+        still_due=still_in(_not_listened_units),
     )
 )

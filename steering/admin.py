@@ -2,27 +2,16 @@
 
 from django.contrib import admin
 
-from .models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    Committee,
-    Decision,
-    Event,
-    Meeting,
-    Membership,
-    Position,
-    Registration,
-)
+from . import models
 
 
 class MembershipInline(admin.TabularInline):
-    model = Membership
+    model = models.Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
-@admin.register(Committee)
+@admin.register(models.Committee)
 class CommitteeAdmin(admin.ModelAdmin):
     list_display = ["name", "scope", "cadence", "is_active"]
     list_filter = ["scope", "cadence", "is_active"]
@@ -31,16 +20,16 @@ class CommitteeAdmin(admin.ModelAdmin):
 
 
 class AgendaItemInline(admin.TabularInline):
-    model = AgendaItem
+    model = models.AgendaItem
     extra = 0
 
 
 class AttendanceInline(admin.TabularInline):
-    model = Attendance
+    model = models.Attendance
     extra = 0
 
 
-@admin.register(Meeting)
+@admin.register(models.Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "committee", "starts_at"]
     list_filter = ["committee"]
@@ -50,7 +39,7 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [AgendaItemInline, AttendanceInline]
 
 
-@admin.register(ActionItem)
+@admin.register(models.ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
     list_display = ["title", "owner", "due_date", "done_at"]
     list_select_related = ["owner"]
@@ -58,11 +47,11 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 class PositionInline(admin.TabularInline):
-    model = Position
+    model = models.Position
     extra = 0
 
 
-@admin.register(Decision)
+@admin.register(models.Decision)
 class DecisionAdmin(admin.ModelAdmin):
     list_display = ["title", "committee", "topic", "status", "decided_at", "review_date"]
     list_filter = ["status", "topic", "committee"]
@@ -72,11 +61,11 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 class RegistrationInline(admin.TabularInline):
-    model = Registration
+    model = models.Registration
     extra = 0
 
 
-@admin.register(Event)
+@admin.register(models.Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "host", "capacity"]
     list_filter = ["kind"]

@@ -15,19 +15,8 @@ from partnership.audit import acting_as
 from partnership.demo import bulk_volume
 from partnership.models import BusinessUnit, User
 
+from . import models
 from .choices import AttendanceStatus, Cadence, DecisionStatus, EventKind, MemberRole, Side, Stance, Topic
-from .models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    Committee,
-    Decision,
-    Event,
-    Meeting,
-    Membership,
-    Position,
-    Registration,
-)
 
 P, E, A = AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT
 S, SC, OP, AB = Stance.SUPPORT, Stance.SUPPORT_WITH_CONCERNS, Stance.OPPOSE, Stance.ABSTAIN
@@ -210,13 +199,13 @@ def seed(*, scale: int = 1, progress=None) -> None:
 def _seed_committees(people):
     committees = {}
     for spec in COMMITTEES:
-        committee, _ = Committee.objects.get_or_create(
+        committee, _ = models.Committee.objects.get_or_create(
             name=spec["name"],
             defaults={"scope": spec["scope"], "cadence": spec["cadence"], "purpose": spec["purpose"]},
         )
         committees[committee.name] = committee
         for username, side, role in spec["members"]:
-            Membership.objects.get_or_create(
+            models.Membership.objects.get_or_create(
                 committee=committee, user=people[username], defaults={"side": side, "role": role}
             )
     return committees
@@ -226,7 +215,7 @@ def _seed_meetings(committees, people):
     meetings = {}
     for committee_name, title, days, place, agenda, attendance, minutes in MEETINGS:
         committee = committees[committee_name]
-        meeting, created = Meeting.objects.get_or_create(
+        meeting, created = models.Meeting.objects.get_or_create(
             committee=committee,
             title=title,
             defaults={"starts_at": _at(days), "place": place, "minutes": minutes, "scheduled_by": people["carla"]},
@@ -235,10 +224,10 @@ def _seed_meetings(committees, people):
         if not created:
             continue
         for order, item in enumerate(agenda, start=1):
-            AgendaItem.objects.create(meeting=meeting, order=order, title=item)
+            models.AgendaItem.objects.create(meeting=meeting, order=order, title=item)
         members = {m.user.username: m for m in committee.memberships.select_related("user")}
         for username, status in attendance.items():
-            Attendance.objects.create(meeting=meeting, member=members[username], status=status)
+            models.Attendance.objects.create(meeting=meeting, member=members[username], status=status)
     return meetings
 
 
@@ -246,7 +235,7 @@ def _seed_action_items(meetings, people):
     for meeting_title, title, owner, due_days, done in ACTION_ITEMS:
         meeting = meetings[meeting_title]
         due = max(timezone.localdate() + datetime.timedelta(days=due_days), meeting.local_date)
-        ActionItem.objects.get_or_create(
+        models.ActionItem.objects.get_or_create(
             meeting=meeting,
             title=title,
             defaults={
@@ -262,7 +251,7 @@ def _seed_decisions(committees, meetings, people):
         committee = committees[committee_name]
         meeting = meetings.get(meeting_title)
         closed = closed_ago is not None
-        decision, created = Decision.objects.get_or_create(
+        decision, created = models.Decision.objects.get_or_create(
             committee=committee,
             title=title,
             defaults={
@@ -282,7 +271,7 @@ def _seed_decisions(committees, meetings, people):
             continue
         members = {m.user.username: m for m in committee.memberships.select_related("user")}
         for username, (stance, comment) in positions.items():
-            Position.objects.create(
+            models.Position.objects.create(
                 decision=decision,
                 member=members[username],
                 stance=stance,
@@ -295,7 +284,7 @@ def _seed_events(people):
     units = {u.slug: u for u in BusinessUnit.objects.all()}
     for title, kind, days, hours, location, host, capacity, audience, description, registrations in EVENTS:
         starts = _at(days, hour=14)
-        event, created = Event.objects.get_or_create(
+        event, created = models.Event.objects.get_or_create(
             title=title,
             defaults={
                 "kind": kind,
@@ -311,7 +300,7 @@ def _seed_events(people):
             continue
         event.audience_units.set([units[slug] for slug in audience if slug in units])
         for username, (attended, rating, comment) in registrations.items():
-            Registration.objects.create(
+            models.Registration.objects.create(
                 event=event,
                 user=people[username],
                 registered_at=starts - datetime.timedelta(days=10),
@@ -326,10 +315,10 @@ def _seed_volume(scale, committee, progress):
     """More events with registrations, and more decisions with positions, in bulk (benchmarks)."""
     host = committee.memberships.filter(role=MemberRole.CHAIR).first().user
     count = bulk_volume(scale, "events")
-    existing = set(Event.objects.filter(title__startswith="Lunch and learn #").values_list("title", flat=True))
+    existing = set(models.Event.objects.filter(title__startswith="Lunch and learn #").values_list("title", flat=True))
     kinds = list(EventKind.values)
     new_events = [
-        Event(
+        models.Event(
             title=f"Lunch and learn #{i:04d}",
             kind=kinds[i % len(kinds)],
             starts_at=_at(-270 + (i * 7) % 300, hour=12),
@@ -340,16 +329,16 @@ def _seed_volume(scale, committee, progress):
         for i in range(count)
         if f"Lunch and learn #{i:04d}" not in existing
     ]
-    Event.objects.bulk_create(new_events, batch_size=500)
+    models.Event.objects.bulk_create(new_events, batch_size=500)
     people = list(User.objects.filter(username__startswith="demo-").order_by("pk").values_list("pk", flat=True)[:400])
     if people and new_events:
         now = timezone.now()
         rows = []
-        for n, event in enumerate(Event.objects.filter(title__in=[e.title for e in new_events])):
+        for n, event in enumerate(models.Event.objects.filter(title__in=[e.title for e in new_events])):
             for k in range(10):
                 past = event.starts_at < now
                 rows.append(
-                    Registration(
+                    models.Registration(
                         event=event,
                         user_id=people[(n * 10 + k) % len(people)],
                         registered_at=event.starts_at - datetime.timedelta(days=5),
@@ -357,13 +346,13 @@ def _seed_volume(scale, committee, progress):
                         rating=(3 + (n + k) % 3) if past and k % 4 else None,
                     )
                 )
-        Registration.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        models.Registration.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if progress:
         progress("events", len(new_events), len(new_events))
-    existing = set(Meeting.objects.filter(committee=committee, title__startswith="Device review #").values_list("title", flat=True))
-    Meeting.objects.bulk_create(
+    existing = set(models.Meeting.objects.filter(committee=committee, title__startswith="Device review #").values_list("title", flat=True))
+    models.Meeting.objects.bulk_create(
         [
-            Meeting(
+            models.Meeting(
                 committee=committee,
                 title=f"Device review #{i:04d}",
                 starts_at=_at(-270 + (i * 3) % 300, hour=15),
@@ -376,11 +365,11 @@ def _seed_volume(scale, committee, progress):
         ],
         batch_size=500,
     )
-    existing = set(Decision.objects.filter(title__startswith="Standard device catalogue item #").values_list(
+    existing = set(models.Decision.objects.filter(title__startswith="Standard device catalogue item #").values_list(
         "title", flat=True))
-    Decision.objects.bulk_create(
+    models.Decision.objects.bulk_create(
         [
-            Decision(
+            models.Decision(
                 committee=committee,
                 title=f"Standard device catalogue item #{i:04d}",
                 topic=Topic.BYOD,

@@ -15,16 +15,20 @@ Each `due(now)` is one query on an indexed column; `message()` reads only what t
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from partnership.notifications import Message, ReminderKind, register
+from partnership.notifications import (
+    Message,
+    ReminderKind,
+    dated_period,
+    due_stage_period,
+    is_due_soon,
+    register,
+    still_in,
+)
 
 from .choices import DecisionStatus, MemberRole
-
-DUE_SOON = "due-soon"
-OVERDUE = "overdue"
 
 
 def _today(now) -> datetime.date:
@@ -38,40 +42,36 @@ def _action_item_notice(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=settings.STEERING_ACTION_ITEM_NOTICE_DAYS)
 
 
-def _action_items_due(now):
-    """One query on the (done_at, due_date) index: the owner of each open item due soon or overdue."""
+def _open_action_items(now=None):
     from .models import ActionItem
 
+    return ActionItem.objects.filter(done_at__isnull=True)
+
+
+def _action_items_due(now):
+    """One query on the (done_at, due_date) index: the owner of each open item due soon or overdue."""
     today = _today(now)
-    stage = Case(When(due_date__lt=today, then=Value(OVERDUE)), default=Value(DUE_SOON), output_field=CharField())
-    return ActionItem.objects.filter(done_at__isnull=True, due_date__lte=_action_item_notice(today)).values(
-        recipient_id=F("owner_id"),
-        target_id=F("pk"),
-        # "due-soon:2026-11-30", "overdue:2026-11-30": a moved due date gives new periods.
-        period=Concat(stage, Value(":"), Cast("due_date", CharField()), output_field=CharField()),
+    return (
+        _open_action_items()
+        .filter(due_date__lte=_action_item_notice(today))
+        .values(recipient_id=F("owner_id"), target_id=F("pk"), period=due_stage_period("due_date", today))
     )
 
 
 def _action_item_message(item, reminder):
     meeting = item.meeting
     origin = f"From the meeting “{meeting.title}” of {meeting.committee} on {meeting.local_date:%Y-%m-%d}."
-    if reminder.period.startswith(OVERDUE):
+    if is_due_soon(reminder):
         return Message(
-            title=f"Action item overdue: {item.title} (due {item.due_date:%Y-%m-%d})",
-            body=f"{origin} Mark it done, or agree a new due date with the committee.",
+            title=f"Action item due on {item.due_date:%Y-%m-%d}: {item.title}",
+            body=f"{origin} Mark it done on the meeting page once it is.",
             url=item.get_absolute_url(),
         )
     return Message(
-        title=f"Action item due on {item.due_date:%Y-%m-%d}: {item.title}",
-        body=f"{origin} Mark it done on the meeting page once it is.",
+        title=f"Action item overdue: {item.title} (due {item.due_date:%Y-%m-%d})",
+        body=f"{origin} Mark it done, or agree a new due date with the committee.",
         url=item.get_absolute_url(),
     )
-
-
-def _action_items_still_due(now, ids):
-    from .models import ActionItem
-
-    return set(ActionItem.objects.filter(pk__in=ids, done_at__isnull=True).values_list("pk", flat=True))
 
 
 register(
@@ -83,7 +83,7 @@ register(
         due=_action_items_due,
         message=_action_item_message,
         select_related=("meeting__committee",),
-        still_due=_action_items_still_due,
+        still_due=still_in(_open_action_items),
     )
 )
 
@@ -91,21 +91,22 @@ register(
 # --- Upcoming meetings -----------------------------------------------------------------------
 
 
-def _meeting_window(now) -> tuple[datetime.datetime, datetime.datetime]:
-    return now, now + datetime.timedelta(days=settings.STEERING_MEETING_NOTICE_DAYS)
+def _meetings_soon(now):
+    """Meetings starting within the notice days (the starts_at index)."""
+    from .models import Meeting
+
+    end = now + datetime.timedelta(days=settings.STEERING_MEETING_NOTICE_DAYS)
+    return Meeting.objects.filter(starts_at__gt=now, starts_at__lte=end)
 
 
 def _meetings_upcoming(now):
     """One query on the starts_at index, joined to the members: each member of each meeting soon."""
-    from .models import Meeting
-
-    start, end = _meeting_window(now)
     # A committee without members yields a row without recipient, which the sweep skips.
-    return Meeting.objects.filter(starts_at__gt=start, starts_at__lte=end).values(
+    return _meetings_soon(now).values(
         recipient_id=F("committee__memberships__user_id"),
         target_id=F("pk"),
         # The start time in the period: a meeting moved to another time is announced again.
-        period=Concat(Value("starts "), Cast("starts_at", CharField()), output_field=CharField()),
+        period=dated_period("starts ", "starts_at"),
     )
 
 
@@ -120,13 +121,6 @@ def _meeting_message(meeting, reminder):
     )
 
 
-def _meetings_still_upcoming(now, ids):
-    from .models import Meeting
-
-    start, end = _meeting_window(now)
-    return set(Meeting.objects.filter(pk__in=ids, starts_at__gt=start, starts_at__lte=end).values_list("pk", flat=True))
-
-
 register(
     ReminderKind(
         key="steering.meeting_upcoming",
@@ -136,7 +130,7 @@ register(
         due=_meetings_upcoming,
         message=_meeting_message,
         select_related=("committee",),
-        still_due=_meetings_still_upcoming,
+        still_due=still_in(_meetings_soon),
     )
 )
 
@@ -148,18 +142,23 @@ def _review_notice(now) -> datetime.date:
     return _today(now) + datetime.timedelta(days=settings.STEERING_REVIEW_NOTICE_DAYS)
 
 
-def _decisions_to_review(now):
-    """One query on the review_date index, joined to the chair: once per decision and review date."""
+def _decisions_near_review(now):
+    """Closed decisions whose review date is within the notice days, or past (the review_date index)."""
     from .models import Decision
 
+    return Decision.objects.filter(status=DecisionStatus.CLOSED, review_date__lte=_review_notice(now))
+
+
+def _decisions_to_review(now):
+    """One query on the review_date index, joined to the chair: once per decision and review date."""
     return (
-        Decision.objects.filter(status=DecisionStatus.CLOSED, review_date__lte=_review_notice(now))
+        _decisions_near_review(now)
         .annotate(chair=FilteredRelation("committee__memberships", condition=Q(committee__memberships__role=MemberRole.CHAIR)))
         .filter(chair__isnull=False)
         .values(
             recipient_id=F("chair__user_id"),
             target_id=F("pk"),
-            period=Concat(Value("review "), Cast("review_date", CharField()), output_field=CharField()),
+            period=dated_period("review ", "review_date"),
         )
     )
 
@@ -178,16 +177,6 @@ def _decision_message(decision, reminder):
     )
 
 
-def _decisions_still_to_review(now, ids):
-    from .models import Decision
-
-    return set(
-        Decision.objects.filter(
-            pk__in=ids, status=DecisionStatus.CLOSED, review_date__lte=_review_notice(now)
-        ).values_list("pk", flat=True)
-    )
-
-
 register(
     ReminderKind(
         key="steering.decision_review_due",
@@ -197,6 +186,6 @@ register(
         due=_decisions_to_review,
         message=_decision_message,
         select_related=("committee",),
-        still_due=_decisions_still_to_review,
+        still_due=still_in(_decisions_near_review),
     )
 )

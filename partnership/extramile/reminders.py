@@ -28,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
-from ..notifications import Message, ReminderKind, register, to_each, union
+from ..notifications import Message, ReminderKind, register, still_in, to_each, union
 from ..roles import Role
 from .choices import ActionStatus, CheckInStatus, SurveyRole
 
@@ -52,22 +52,25 @@ def _local(moment: datetime.datetime) -> str:
 # --- Check-ins ---------------------------------------------------------------------------------------
 
 
-def _pending_check_ins():
+def _pending_check_ins(now=None):
     """Pending check-ins (the partial index on due_at WHERE status = 'pending')."""
     from .models import CheckIn
 
     return CheckIn.objects.filter(status=CheckInStatus.PENDING)
 
 
-def _still_pending(now, ids) -> set:
-    return set(_pending_check_ins().filter(pk__in=ids).values_list("pk", flat=True))
+_still_pending = still_in(_pending_check_ins)
+
+
+def _pending_before_due(now):
+    return _pending_check_ins().filter(due_at__gt=now)
 
 
 def _check_in_due(now):
     lead = datetime.timedelta(hours=settings.EXTRAMILE_CHECKIN_REMIND_HOURS_BEFORE)
     return (
-        _pending_check_ins()
-        .filter(due_at__gt=now, due_at__lte=now + lead, notified_at__lte=F("due_at") - lead)
+        _pending_before_due(now)
+        .filter(due_at__lte=now + lead, notified_at__lte=F("due_at") - lead)
         .values(recipient_id=F("key_user_id"), target_id=F("pk"), period=Value(ONCE))
     )
 
@@ -81,10 +84,6 @@ def _check_in_due_message(check_in, reminder):
         ),
         url=check_in.get_absolute_url(),
     )
-
-
-def _still_pending_before_due(now, ids) -> set:
-    return set(_pending_check_ins().filter(pk__in=ids, due_at__gt=now).values_list("pk", flat=True))
 
 
 def _check_in_overdue(now):
@@ -138,49 +137,42 @@ def _check_in_escalated_message(check_in, reminder):
     )
 
 
-CHECK_IN_RELATED = ("window", "key_user__business_unit")
+def _register_check_in_kind(**fields) -> None:
+    """Register a kind of the check-ins; its message reads the window and the key user's unit."""
+    register(
+        ReminderKind(target_model="extramile.CheckIn", select_related=("window", "key_user__business_unit"), **fields)
+    )
 
-register(
-    ReminderKind(
-        key=CHECK_IN_DUE,
-        label="Check-ins after maintenance due soon",
-        description=(
-            "A check-in after planned downtime is due in a few hours and you have not answered "
-            "(once, to the key user)."
-        ),
-        target_model="extramile.CheckIn",
-        due=_check_in_due,
-        message=_check_in_due_message,
-        select_related=CHECK_IN_RELATED,
-        still_due=_still_pending_before_due,
-    )
+
+_register_check_in_kind(
+    key=CHECK_IN_DUE,
+    label="Check-ins after maintenance due soon",
+    description=(
+        "A check-in after planned downtime is due in a few hours and you have not answered "
+        "(once, to the key user)."
+    ),
+    due=_check_in_due,
+    message=_check_in_due_message,
+    still_due=still_in(_pending_before_due),
 )
-register(
-    ReminderKind(
-        key=CHECK_IN_OVERDUE,
-        label="Overdue check-ins after maintenance",
-        description="Your check-in after planned downtime is overdue (once, to the key user).",
-        target_model="extramile.CheckIn",
-        due=_check_in_overdue,
-        message=_check_in_overdue_message,
-        select_related=CHECK_IN_RELATED,
-        still_due=_still_pending,
-    )
+_register_check_in_kind(
+    key=CHECK_IN_OVERDUE,
+    label="Overdue check-ins after maintenance",
+    description="Your check-in after planned downtime is overdue (once, to the key user).",
+    due=_check_in_overdue,
+    message=_check_in_overdue_message,
+    still_due=_still_pending,
 )
-register(
-    ReminderKind(
-        key=CHECK_IN_ESCALATED,
-        label="Key users who did not check in after maintenance (IT)",
-        description=(
-            "A key user has not answered their check-in well after it was due (once, to the IT person "
-            "who recorded the window, or to the IT staff group)."
-        ),
-        target_model="extramile.CheckIn",
-        due=_check_in_escalated,
-        message=_check_in_escalated_message,
-        select_related=CHECK_IN_RELATED,
-        still_due=_still_pending,
-    )
+_register_check_in_kind(
+    key=CHECK_IN_ESCALATED,
+    label="Key users who did not check in after maintenance (IT)",
+    description=(
+        "A key user has not answered their check-in well after it was due (once, to the IT person "
+        "who recorded the window, or to the IT staff group)."
+    ),
+    due=_check_in_escalated,
+    message=_check_in_escalated_message,
+    still_due=_still_pending,
 )
 
 
@@ -210,8 +202,8 @@ def _rating_pending(now):
     )
 
 
-def _still_unrated(now, ids) -> set:
-    return set(_unrated(_recipient_links().filter(pk__in=ids)).values_list("pk", flat=True))
+def _unrated_links(now=None):
+    return _unrated(_recipient_links())
 
 
 def _rating_message(link, reminder):
@@ -251,7 +243,7 @@ register(
         due=_rating_pending,
         message=_rating_message,
         select_related=("extramileaction__performed_by", "extramileaction__business_unit"),
-        still_due=_still_unrated,
+        still_due=still_in(_unrated_links),
     )
 )
 
@@ -271,10 +263,6 @@ def _survey_pending(now):
     return _open_surveys(now).filter(due_at__lte=closing).values(
         recipient_id=F("respondent_id"), target_id=F("pk"), period=Value(ONCE)
     )
-
-
-def _still_open(now, ids) -> set:
-    return set(_open_surveys(now).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _survey_message(survey, reminder):
@@ -298,6 +286,6 @@ register(
         due=_survey_pending,
         message=_survey_message,
         select_related=("business_unit",),
-        still_due=_still_open,
+        still_due=still_in(_open_surveys),
     )
 )

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import models
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import Cast, Concat
 from django.db.models.query import FlatValuesListIterable, QuerySet, ValuesIterable
 from django.utils import timezone
 
@@ -122,6 +124,47 @@ def period_quarter(now: datetime.datetime) -> str:
     """One reminder a quarter: '2026-Q4'."""
     day = timezone.localdate(now)
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+DUE_SOON = "due-soon"
+OVERDUE = "overdue"
+
+
+def dated_period(prefix, field: str) -> Concat:
+    """A period naming a date of the target: `prefix` (text or an expression) then `field` as
+    text ("starts 2026-11-30 09:00:00+00"), so the reminder starts over when that date moves."""
+    if isinstance(prefix, str):
+        prefix = Value(prefix)
+    return Concat(prefix, Cast(field, CharField()), output_field=CharField())
+
+
+def due_stage_period(field: str, today: datetime.date) -> Concat:
+    """Two reminders per due date: "due-soon:2026-11-30" until the day `field` holds, then
+    "overdue:2026-11-30"; a moved due date gives new periods."""
+    stage = Case(
+        When(**{f"{field}__lt": today}, then=Value(f"{OVERDUE}:")),
+        default=Value(f"{DUE_SOON}:"),
+        output_field=CharField(),
+    )
+    return dated_period(stage, field)
+
+
+def is_due_soon(reminder) -> bool:
+    """Whether a reminder of `due_stage_period` is the "due soon" one (else it is overdue)."""
+    return reminder is not None and reminder.period.startswith(DUE_SOON)
+
+
+# --- Still due at delivery --------------------------------------------------------------------------
+
+
+def still_in(targets: Callable[[datetime.datetime], QuerySet], **conditions) -> Callable[[datetime.datetime, list], set]:
+    """A kind's `still_due`: of the given ids, those still in the queryset `targets(now)` (and
+    matching `conditions`), in one query; a target answered meanwhile has left it."""
+
+    def still_due(now: datetime.datetime, ids: list) -> set:
+        return set(targets(now).filter(pk__in=ids, **conditions).values_list("pk", flat=True))
+
+    return still_due
 
 
 # --- Due rows: a group fanned out, a union, and their SQL for the sweep ---------------------------

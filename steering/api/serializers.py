@@ -6,19 +6,8 @@ from rest_framework import serializers
 from partnership import bounds
 from partnership.models import BusinessUnit
 
+from .. import models
 from ..choices import AttendanceStatus, MemberRole, Side, Stance
-from ..models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    Committee,
-    Decision,
-    Event,
-    Meeting,
-    Membership,
-    Position,
-    Registration,
-)
 
 User = get_user_model()
 
@@ -31,7 +20,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     user_name = serializers.SerializerMethodField()
 
     class Meta:
-        model = Membership
+        model = models.Membership
         fields = ["id", "user", "user_name", "side", "role"]
         read_only_fields = fields
 
@@ -43,7 +32,7 @@ class CommitteeSerializer(serializers.ModelSerializer):
     members = MembershipSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:
-        model = Committee
+        model = models.Committee
         fields = ["id", "name", "scope", "purpose", "cadence", "is_active", "members", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -63,7 +52,7 @@ class MemberRemoveSerializer(serializers.Serializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
-        model = AgendaItem
+        model = models.AgendaItem
         fields = ["id", "order", "title", "presenter", "notes"]
         read_only_fields = ["id", "order"]
 
@@ -73,7 +62,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
     side = serializers.CharField(source="member.side", read_only=True)
 
     class Meta:
-        model = Attendance
+        model = models.Attendance
         fields = ["user", "side", "status"]
         read_only_fields = fields
 
@@ -87,7 +76,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Meeting
+        model = models.Meeting
         fields = [
             "id", "committee", "title", "starts_at", "place", "link", "minutes",
             "agenda", "agenda_items", "attendance", "scheduled_by", "created_at", "updated_at",
@@ -113,7 +102,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
-        model = ActionItem
+        model = models.ActionItem
         fields = ["id", "meeting", "title", "owner", "due_date", "done_at", "notes", "is_overdue", "created_at"]
         read_only_fields = ["done_at", "created_at"]
 
@@ -130,7 +119,7 @@ class PositionSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="member.role", read_only=True)
 
     class Meta:
-        model = Position
+        model = models.Position
         fields = ["id", "user", "user_name", "side", "role", "stance", "comment", "recorded_at"]
         read_only_fields = fields
 
@@ -147,7 +136,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Decision
+        model = models.Decision
         fields = [
             "id", "committee", "meeting", "title", "topic", "context", "options", "outcome", "status",
             "proposed_by", "decided_at", "closed_by", "review_date", "business_positions", "business_support",
@@ -200,7 +189,7 @@ class EventSerializer(serializers.ModelSerializer):
     is_registered = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
-        model = Event
+        model = models.Event
         fields = [
             "id", "kind", "title", "description", "starts_at", "ends_at", "location", "host", "audience_units",
             "capacity", "registered", "attendees", "business_attendees", "average_rating", "is_registered",
@@ -212,7 +201,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventRegistrationSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Registration
+        model = models.Registration
         fields = ["id", "event", "user", "registered_at", "attended_at", "rating", "comment", "rated_at"]
         read_only_fields = fields
 

@@ -95,64 +95,66 @@ def meeting_edit(request, pk):
     )
 
 
-@require_POST
-def agenda_add(request, pk):
+def _post_on_meeting(request, pk, form_name, make_form, write, success):
+    """A form of the meeting page, posted by whoever manages its committee: `write(meeting,
+    form, data)` through the service, else the page again with the form and its errors (400)."""
     meeting = _visible_meeting(request, pk)
     require(can_manage_committee(request.user, meeting.committee))
-    form = AgendaItemForm(request.POST)
-    done = pages.submit(
+    form = make_form(meeting)
+    done = pages.submit(request, form, lambda data: write(meeting, form, data), success=success, to=meeting)
+    return done or _render_meeting(request, meeting, status=400, **{form_name: form})
+
+
+@require_POST
+def agenda_add(request, pk):
+    return _post_on_meeting(
         request,
-        form,
-        lambda data: services.agenda_item_add(meeting=meeting, **data, actor=request.user),
+        pk,
+        "agenda_form",
+        lambda meeting: AgendaItemForm(request.POST),
+        lambda meeting, form, data: services.agenda_item_add(meeting=meeting, **data, actor=request.user),
         success="Agenda item added.",
-        to=meeting,
     )
-    return done or _render_meeting(request, meeting, status=400, agenda_form=form)
 
 
 @require_POST
 def attendance_record(request, pk):
-    meeting = _visible_meeting(request, pk)
-    require(can_manage_committee(request.user, meeting.committee))
-    form = AttendanceForm(request.POST, members=list(meeting.committee.memberships.all()))
-    done = pages.submit(
+    return _post_on_meeting(
         request,
-        form,
-        lambda data: services.attendance_record(meeting=meeting, statuses=form.statuses(), actor=request.user),
+        pk,
+        "attendance_form",
+        lambda meeting: AttendanceForm(request.POST, members=list(meeting.committee.memberships.all())),
+        lambda meeting, form, data: services.attendance_record(
+            meeting=meeting, statuses=form.statuses(), actor=request.user
+        ),
         success="Attendance recorded.",
-        to=meeting,
     )
-    return done or _render_meeting(request, meeting, status=400, attendance_form=form)
 
 
 @require_POST
 def minutes_record(request, pk):
-    meeting = _visible_meeting(request, pk)
-    require(can_manage_committee(request.user, meeting.committee))
-    form = MinutesForm(request.POST)
-    done = pages.submit(
+    return _post_on_meeting(
         request,
-        form,
-        lambda data: services.meeting_record_minutes(meeting=meeting, minutes=data["minutes"], actor=request.user),
+        pk,
+        "minutes_form",
+        lambda meeting: MinutesForm(request.POST),
+        lambda meeting, form, data: services.meeting_record_minutes(
+            meeting=meeting, minutes=data["minutes"], actor=request.user
+        ),
         success="Minutes saved.",
-        to=meeting,
     )
-    return done or _render_meeting(request, meeting, status=400, minutes_form=form)
 
 
 @require_POST
 def action_item_create(request, pk):
-    meeting = _visible_meeting(request, pk)
-    require(can_manage_committee(request.user, meeting.committee))
-    form = ActionItemForm(request.POST)
-    done = pages.submit(
+    return _post_on_meeting(
         request,
-        form,
-        lambda data: services.action_item_create(meeting=meeting, **data, actor=request.user),
+        pk,
+        "action_form",
+        lambda meeting: ActionItemForm(request.POST),
+        lambda meeting, form, data: services.action_item_create(meeting=meeting, **data, actor=request.user),
         success=lambda item: f"Action item added; {item.owner} was notified.",
-        to=meeting,
     )
-    return done or _render_meeting(request, meeting, status=400, action_form=form)
 
 
 def action_item_list(request):

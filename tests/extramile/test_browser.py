@@ -9,19 +9,14 @@ from playwright.sync_api import expect
 
 from partnership.extramile.tasks import create_check_ins
 
+from ..browser import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_no_from_the_key_user_after_a_maintenance_window_reaches_it_triage(live_server, page, ivan, alice, password):
     page.set_default_timeout(10_000)
-    _log_in(page, live_server, "ivan", password)
+    log_in(page, live_server, "ivan", password)
     page.goto(f"{live_server.url}/extra-mile/maintenance/")
     page.get_by_role("link", name="Record a maintenance window").click()
     now = timezone.localtime()
@@ -35,7 +30,7 @@ def test_a_no_from_the_key_user_after_a_maintenance_window_reaches_it_triage(liv
     create_check_ins()  # the periodic task, once the window has ended
 
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, live_server, "alice", password)
+    log_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}/inbox/")
     page.get_by_role("button", name="Open").first.click()
     expect(page.get_by_role("heading", name="After the maintenance of Web shop")).to_be_visible()
@@ -45,6 +40,6 @@ def test_a_no_from_the_key_user_after_a_maintenance_window_reaches_it_triage(liv
     expect(page.get_by_text("Problem reported")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, live_server, "ivan", password)
+    log_in(page, live_server, "ivan", password)
     page.goto(f"{live_server.url}/listening/triage/")
     expect(page.get_by_text("Orders stay in the basket after payment").first).to_be_visible()

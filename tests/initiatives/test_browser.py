@@ -6,16 +6,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from ..browser import log_in
 from ..listening.factories import make_pain_point
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def _log_out(page):
@@ -29,7 +23,7 @@ def test_it_proposes_from_two_pain_points_the_cio_accepts_the_risk_and_approves(
     page.set_default_timeout(10000)
 
     # IT proposes the initiative from both pain points and records a high risk.
-    _log_in(page, live_server, "ivan", password)
+    log_in(page, live_server, "ivan", password)
     page.goto(f"{live_server.url}/initiatives/")
     page.get_by_role("link", name="New initiative").click()
     page.get_by_label("Title").fill("Self-service sales reporting")
@@ -58,7 +52,7 @@ def test_it_proposes_from_two_pain_points_the_cio_accepts_the_risk_and_approves(
     _log_out(page)
 
     # The CIO accepts the risk of failure, then says "YES".
-    _log_in(page, live_server, "carla", password)
+    log_in(page, live_server, "carla", password)
     page.goto(f"{live_server.url}/initiatives/")
     page.get_by_role("link", name="Self-service sales reporting").click()
     page.get_by_role("link", name="Accept the risk").click()
@@ -71,7 +65,7 @@ def test_it_proposes_from_two_pain_points_the_cio_accepts_the_risk_and_approves(
     _log_out(page)
 
     # The business manager sees both pain points planned.
-    _log_in(page, live_server, "alice", password)
+    log_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}/listening/?status=planned")
     expect(page.get_by_role("link", name="Monthly sales report built by hand")).to_be_visible()
     expect(page.get_by_role("link", name="Commission statements questioned")).to_be_visible()

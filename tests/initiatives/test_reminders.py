@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from initiatives import planning, services
 from initiatives.reminders import KEY
-from partnership.notifications import get_kind, registered_kinds
+from partnership.notifications import get_kind
 from partnership.notifications.models import Notification, Reminder
 from partnership.notifications.services import reminders_send, reminders_sweep
 
+from ..reminder_travel import at, only_kinds, sweep_and_send
 from .factories import make_approved, make_proposed
 
 pytestmark = pytest.mark.django_db
@@ -23,19 +24,7 @@ pytestmark = pytest.mark.django_db
 def only_the_milestone_kind(monkeypatch, settings):
     """The sweep and the sender see only this kind: the other apps' kinds have their own tests."""
     settings.INITIATIVES_MILESTONE_NOTICE_DAYS = 3
-    kinds = [k for k in registered_kinds() if k.key == KEY]
-    monkeypatch.setattr("partnership.notifications.services.registered_kinds", lambda: kinds)
-
-
-def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
-    """Noon of `day` in the portal's time zone: the moment the tests travel to."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def sweep_and_send(now):
-    new = reminders_sweep(now=now)
-    reminders_send(now=now)
-    return new
+    only_kinds(monkeypatch, KEY)
 
 
 def notes(user=None):

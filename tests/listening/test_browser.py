@@ -6,17 +6,10 @@ from playwright.sync_api import expect
 
 from listening.models import PainPoint
 
+from ..browser import log_in
 from .factories import make_pain_point
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_a_manager_submits_it_plans_and_the_manager_sees_the_plan(live_server, page, alice, mallory, ivan, password, settings):
@@ -28,7 +21,7 @@ def test_a_manager_submits_it_plans_and_the_manager_sees_the_plan(live_server, p
     make_pain_point(submitted_by=mallory, title="Supplier invoices typed twice")
 
     # Alice raises a pain point; while she types, the similar one shows up.
-    _log_in(page, live_server, "alice", password)
+    log_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}/listening/")
     page.get_by_role("link", name="Raise a pain point").click()
     page.get_by_label("Title").fill("Customer invoices typed by hand")
@@ -44,7 +37,7 @@ def test_a_manager_submits_it_plans_and_the_manager_sees_the_plan(live_server, p
     page.get_by_role("button", name="Log out").click()
 
     # Ivan acknowledges it from the triage queue, evaluates it and plans it.
-    _log_in(page, live_server, "ivan", password)
+    log_in(page, live_server, "ivan", password)
     page.goto(f"{live_server.url}/listening/triage/")
     page.get_by_role("link", name="Customer invoices typed by hand").click()
     page.get_by_role("button", name="Acknowledge").click()
@@ -62,7 +55,7 @@ def test_a_manager_submits_it_plans_and_the_manager_sees_the_plan(live_server, p
     page.get_by_role("button", name="Log out").click()
 
     # Alice reads the plan.
-    _log_in(page, live_server, "alice", password)
+    log_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}{pain_point.get_absolute_url()}")
     expect(page.get_by_test_id("plan")).to_have_text("Nightly import of bank files from March.")
     expect(page.get_by_text("Planned").first).to_be_visible()

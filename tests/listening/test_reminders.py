@@ -20,6 +20,7 @@ from partnership.notifications.models import Notification, Reminder
 from partnership.notifications.services import reminders_send, reminders_sweep
 from partnership.roles import Role
 from tests.factories import BusinessUnitFactory, UserFactory
+from tests.reminder_travel import at
 
 from .factories import ListeningSessionFactory, make_pain_point
 
@@ -48,10 +49,6 @@ def only_listening_kinds(settings):
 def greta(db):
     """A second IT engineer, so the triage group has more than one member."""
     return UserFactory(username="greta", first_name="Greta", role=Role.IT_STAFF)
-
-
-def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def ledger(kind, **filters):

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from partnership.notifications.services import reminders_send, reminders_sweep
 
+from ..browser import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -18,10 +20,7 @@ def test_a_reminder_shows_in_the_unread_badge_until_it_is_read(
     reminders_sweep(now=timezone.now() + datetime.timedelta(days=8))
     assert reminders_send().sent == 1
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "alice", password)
     badge = page.get_by_test_id("unread-count")
     expect(badge).to_have_text("1")
 

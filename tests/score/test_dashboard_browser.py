@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from ..browser import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -13,10 +15,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 def test_the_cio_reads_the_dashboard_drills_down_and_exports_csv(live_server, page, settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("carla")
-    page.get_by_label("Password").fill(settings.PORTAL_DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "carla", settings.PORTAL_DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Partnership dashboard")).to_be_visible()
     expect(page.get_by_test_id("overall-score")).not_to_have_text("no data")
     expect(page.get_by_test_id("unit-table")).to_be_visible()

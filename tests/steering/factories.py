@@ -5,18 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
+from steering import models
 from steering.choices import AttendanceStatus, EventKind, MemberRole, Side, Stance, Topic
-from steering.models import (
-    ActionItem,
-    Attendance,
-    Committee,
-    Decision,
-    Event,
-    Meeting,
-    Membership,
-    Position,
-    Registration,
-)
 
 from ..factories import UserFactory
 
@@ -28,7 +18,7 @@ def days(n: int) -> datetime.datetime:
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Committee
+        model = models.Committee
 
     name = factory.Sequence(lambda n: f"Committee {n}")
     scope = Topic.BYOD
@@ -36,7 +26,7 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Membership
+        model = models.Membership
 
     committee = factory.SubFactory(CommitteeFactory)
     user = factory.SubFactory(UserFactory)
@@ -46,7 +36,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Meeting
+        model = models.Meeting
 
     committee = factory.SubFactory(CommitteeFactory)
     title = factory.Sequence(lambda n: f"Meeting {n}")
@@ -55,7 +45,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Attendance
+        model = models.Attendance
 
     meeting = factory.SubFactory(MeetingFactory)
     member = factory.SubFactory(MembershipFactory)
@@ -64,7 +54,7 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 
 class ActionItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ActionItem
+        model = models.ActionItem
 
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Action {n}")
@@ -74,7 +64,7 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
 
 class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Decision
+        model = models.Decision
 
     committee = factory.SubFactory(CommitteeFactory)
     title = factory.Sequence(lambda n: f"Decision {n}")
@@ -84,7 +74,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
 class PositionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Position
+        model = models.Position
 
     decision = factory.SubFactory(DecisionFactory)
     member = factory.SubFactory(MembershipFactory)
@@ -93,7 +83,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
 
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Event
+        model = models.Event
 
     kind = EventKind.WORKSHOP
     title = factory.Sequence(lambda n: f"Event {n}")
@@ -103,7 +93,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Registration
+        model = models.Registration
 
     event = factory.SubFactory(EventFactory)
     user = factory.SubFactory(UserFactory)

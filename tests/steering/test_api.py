@@ -10,18 +10,9 @@ from steering.choices import DecisionStatus, Stance
 from steering.models import ActionItem, Attendance, Committee, Decision, Event, Meeting, Position, Registration
 
 from ..factories import UserFactory
+from . import factories
 from .conftest import member
-from .factories import (
-    ActionItemFactory,
-    CommitteeFactory,
-    DecisionFactory,
-    EventFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PositionFactory,
-    RegistrationFactory,
-    days,
-)
+from .factories import days
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +40,9 @@ def test_a_business_manager_cannot_create_a_committee(api, alice):
 
 
 def test_committee_content_is_404_for_outsiders(api, committee, mallory):
-    meeting = MeetingFactory(committee=committee)
-    decision = DecisionFactory(committee=committee)
-    item = ActionItemFactory(meeting=meeting)
+    meeting = factories.MeetingFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee)
+    item = factories.ActionItemFactory(meeting=meeting)
     client = api(mallory)
     for url in (f"/api/v1/committees/{committee.pk}/", f"/api/v1/meetings/{meeting.pk}/",
                 f"/api/v1/decisions/{decision.pk}/", f"/api/v1/action-items/{item.pk}/"):
@@ -92,8 +83,8 @@ def test_minutes_given_when_a_past_meeting_is_recorded_are_kept(api, committee, 
 
 
 def test_a_member_who_is_not_chair_gets_403_on_managing_actions(api, committee, alice):
-    meeting = MeetingFactory(committee=committee)
-    decision = DecisionFactory(committee=committee)
+    meeting = factories.MeetingFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee)
     client = api(alice)
     response = client.post("/api/v1/meetings/", {"committee": committee.pk, "title": "X", "starts_at": days(1).isoformat()}, format="json")
     assert response.status_code == 403
@@ -105,7 +96,7 @@ def test_a_member_who_is_not_chair_gets_403_on_managing_actions(api, committee, 
 
 
 def test_attendance_and_its_refusal_for_a_non_member(api, committee, chris, alice, mallory):
-    meeting = MeetingFactory(committee=committee)
+    meeting = factories.MeetingFactory(committee=committee)
     client = api(chris)
     url = f"/api/v1/meetings/{meeting.pk}/attendance/"
     response = client.post(url, {"attendance": [{"user": alice.pk, "status": "present"}]}, format="json")
@@ -118,7 +109,7 @@ def test_attendance_and_its_refusal_for_a_non_member(api, committee, chris, alic
 
 
 def test_action_items_by_api(api, committee, chris, alice, bert):
-    meeting = MeetingFactory(committee=committee, starts_at=days(-2))
+    meeting = factories.MeetingFactory(committee=committee, starts_at=days(-2))
     client = api(chris)
     early = (meeting.local_date - datetime.timedelta(days=1)).isoformat()
     response = client.post("/api/v1/action-items/", {"meeting": meeting.pk, "title": "X", "owner": alice.pk, "due_date": early}, format="json")
@@ -164,9 +155,9 @@ def test_decisions_positions_and_close_by_api(api, committee, chris, alice, bert
 
 def test_the_decision_filters(api, committee, ivan, alice):
     today = timezone.localdate()
-    backed = DecisionFactory(committee=committee, topic="data", status="closed", outcome="x", decided_at=today, review_date=today)
-    PositionFactory(decision=backed, member=member(committee, alice))
-    DecisionFactory(committee=committee, topic="byod")
+    backed = factories.DecisionFactory(committee=committee, topic="data", status="closed", outcome="x", decided_at=today, review_date=today)
+    factories.PositionFactory(decision=backed, member=member(committee, alice))
+    factories.DecisionFactory(committee=committee, topic="byod")
     client = api(ivan)
     assert client.get("/api/v1/decisions/?topic=data").json()["count"] == 1
     assert client.get("/api/v1/decisions/?review_due=true").json()["count"] == 1
@@ -188,10 +179,10 @@ def test_events_register_unregister_attend_and_rate(api, ivan, alice, mallory):
     assert full.status_code == 400 and "full" in full.json()["detail"]
     assert api(alice).get(f"/api/v1/events/{pk}/").json()["is_registered"] is True
     assert api(alice).post(f"/api/v1/events/{pk}/unregister/").status_code == 204
-    past = EventFactory(starts_at=days(-1), host=ivan)
+    past = factories.EventFactory(starts_at=days(-1), host=ivan)
     late = api(alice).post(f"/api/v1/events/{past.pk}/register/")
     assert late.status_code == 400 and "already taken place" in late.json()["detail"]
-    RegistrationFactory(event=past, user=alice)
+    factories.RegistrationFactory(event=past, user=alice)
     assert api(alice).post(f"/api/v1/events/{past.pk}/attend/", {"user": alice.pk}, format="json").status_code == 403
     assert api(alice).post(f"/api/v1/events/{past.pk}/rate/", {"rating": 5}, format="json").status_code == 400
     assert client.post(f"/api/v1/events/{past.pk}/attend/", {"user": alice.pk}, format="json").json()["attended_at"]
@@ -204,7 +195,7 @@ def test_events_register_unregister_attend_and_rate(api, ivan, alice, mallory):
 
 
 def test_events_are_not_visible_to_an_integration_account(api, tess):
-    EventFactory()
+    factories.EventFactory()
     assert api(tess).get("/api/v1/events/").json()["count"] == 0
     assert Event.objects.count() == 1
 
@@ -212,15 +203,15 @@ def test_events_are_not_visible_to_an_integration_account(api, tess):
 def _grow(committee, n):
     for _ in range(n):
         user = UserFactory()
-        m = MembershipFactory(committee=committee, user=user)
-        meeting = MeetingFactory(committee=committee)
-        ActionItemFactory(meeting=meeting, owner=user)
-        decision = DecisionFactory(committee=committee, meeting=meeting)
-        PositionFactory(decision=decision, member=m, stance=Stance.OPPOSE)
-        event = EventFactory()
+        m = factories.MembershipFactory(committee=committee, user=user)
+        meeting = factories.MeetingFactory(committee=committee)
+        factories.ActionItemFactory(meeting=meeting, owner=user)
+        decision = factories.DecisionFactory(committee=committee, meeting=meeting)
+        factories.PositionFactory(decision=decision, member=m, stance=Stance.OPPOSE)
+        event = factories.EventFactory()
         event.audience_units.set([user.business_unit] if user.business_unit else [])
-        RegistrationFactory(event=event, user=user)
-        CommitteeFactory()
+        factories.RegistrationFactory(event=event, user=user)
+        factories.CommitteeFactory()
 
 
 @pytest.mark.parametrize("url", ["/api/v1/committees/", "/api/v1/meetings/", "/api/v1/decisions/",

@@ -10,19 +10,11 @@ from partnership.roles import Role
 from steering.choices import MemberRole, Side, Topic
 from steering.models import Attendance, Decision
 
+from ..browser import log_in
 from ..factories import BusinessUnitFactory, UserFactory
 from .factories import CommitteeFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username, password):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_attached()
 
 
 def test_a_byod_decision_gets_business_buy_in(live_server, page, password, settings):

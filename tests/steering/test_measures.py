@@ -11,18 +11,8 @@ from steering.choices import DecisionStatus, Side, Stance
 from steering.models import Event
 
 from ..factories import BusinessUnitFactory, UserFactory
-from .factories import (
-    ActionItemFactory,
-    AttendanceFactory,
-    CommitteeFactory,
-    DecisionFactory,
-    EventFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PositionFactory,
-    RegistrationFactory,
-    days,
-)
+from . import factories
+from .factories import days
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +39,12 @@ ATTENDANCE_CASES = [
 
 @pytest.mark.parametrize(("rows", "unit", "value", "records"), ATTENDANCE_CASES)
 def test_business_attendance_rate(units, rows, unit, value, records):
-    committee = CommitteeFactory()
+    committee = factories.CommitteeFactory()
     meetings = {}
     for side, unit_slug, status, ago in rows:
-        meeting = meetings.setdefault(ago, MeetingFactory(committee=committee, starts_at=days(-ago)))
+        meeting = meetings.setdefault(ago, factories.MeetingFactory(committee=committee, starts_at=days(-ago)))
         user = UserFactory(business_unit=units.get(unit_slug))
-        AttendanceFactory(meeting=meeting, member=MembershipFactory(committee=committee, user=user, side=side), status=status)
+        factories.AttendanceFactory(meeting=meeting, member=factories.MembershipFactory(committee=committee, user=user, side=side), status=status)
     measure = selectors.business_attendance_rate(WINDOW, units.get(unit))
     assert (measure.value, measure.records) == (value, records)
     assert measure.url.startswith("/steering/meetings/?from=")
@@ -73,13 +63,13 @@ BUY_IN_CASES = [
 
 @pytest.mark.parametrize(("decisions", "unit", "value", "records"), BUY_IN_CASES)
 def test_share_of_decisions_with_business_buy_in(units, decisions, unit, value, records):
-    committee = CommitteeFactory()
+    committee = factories.CommitteeFactory()
     for status, ago, stances in decisions:
         decided = TODAY - datetime.timedelta(days=ago) if ago is not None else None
-        decision = DecisionFactory(committee=committee, status=status, decided_at=decided, outcome="x")
+        decision = factories.DecisionFactory(committee=committee, status=status, decided_at=decided, outcome="x")
         for unit_slug, stance in stances:
-            member = MembershipFactory(committee=committee, user=UserFactory(business_unit=units[unit_slug]), side=Side.BUSINESS)
-            PositionFactory(decision=decision, member=member, stance=stance)
+            member = factories.MembershipFactory(committee=committee, user=UserFactory(business_unit=units[unit_slug]), side=Side.BUSINESS)
+            factories.PositionFactory(decision=decision, member=member, stance=stance)
     measure = selectors.decisions_with_buy_in_share(WINDOW, units.get(unit))
     assert (measure.value, measure.records) == (value, records)
     assert "status=closed" in measure.url
@@ -95,9 +85,9 @@ OVERDUE_CASES = [
 
 @pytest.mark.parametrize(("items", "value", "records"), OVERDUE_CASES)
 def test_overdue_action_items(items, value, records):
-    meeting = MeetingFactory(starts_at=days(-60))
+    meeting = factories.MeetingFactory(starts_at=days(-60))
     for due, done in items:
-        ActionItemFactory(meeting=meeting, due_date=TODAY + datetime.timedelta(days=due), done_at=days(-1) if done else None)
+        factories.ActionItemFactory(meeting=meeting, due_date=TODAY + datetime.timedelta(days=due), done_at=days(-1) if done else None)
     window = Window(start=TODAY - datetime.timedelta(days=89), end=TODAY + datetime.timedelta(days=30))
     measure = selectors.overdue_action_items(window)
     assert (measure.value, measure.records) == (value, records)
@@ -121,10 +111,10 @@ EVENT_CASES = [
 @pytest.mark.parametrize(("events", "unit", "expected"), EVENT_CASES)
 def test_events_held_business_attendees_and_rating(units, events, unit, expected):
     for when, audience, attendees in events:
-        event = EventFactory(starts_at=days(when))
+        event = factories.EventFactory(starts_at=days(when))
         event.audience_units.set([units[s] for s in audience])
         for unit_slug, rating in attendees:
-            RegistrationFactory(
+            factories.RegistrationFactory(
                 event=event, user=UserFactory(business_unit=units.get(unit_slug)),
                 attended_at=event.starts_at if when < 0 else None, rating=rating,
             )
@@ -136,13 +126,13 @@ def test_events_held_business_attendees_and_rating(units, events, unit, expected
 
 
 def test_events_and_business_attendees_per_quarter(units):
-    this_quarter = EventFactory(starts_at=days(-1))
-    RegistrationFactory(event=this_quarter, user=UserFactory(business_unit=units["sales"]), attended_at=days(-1))
-    RegistrationFactory(event=this_quarter, user=UserFactory(), attended_at=days(-1))  # IT: not business
-    long_ago = EventFactory(starts_at=days(-300))
-    RegistrationFactory(event=long_ago, user=UserFactory(business_unit=units["finance"]), attended_at=days(-300))
-    EventFactory(starts_at=days(-150))  # held, nobody came
-    EventFactory(starts_at=days(30))  # not held yet
+    this_quarter = factories.EventFactory(starts_at=days(-1))
+    factories.RegistrationFactory(event=this_quarter, user=UserFactory(business_unit=units["sales"]), attended_at=days(-1))
+    factories.RegistrationFactory(event=this_quarter, user=UserFactory(), attended_at=days(-1))  # IT: not business
+    long_ago = factories.EventFactory(starts_at=days(-300))
+    factories.RegistrationFactory(event=long_ago, user=UserFactory(business_unit=units["finance"]), attended_at=days(-300))
+    factories.EventFactory(starts_at=days(-150))  # held, nobody came
+    factories.EventFactory(starts_at=days(30))  # not held yet
     rows = selectors.events_per_quarter(TODAY - datetime.timedelta(days=365), TODAY)
     assert sum(r["events_held"] for r in rows) == 3
     assert sum(r["business_attendees"] for r in rows) == 2
@@ -164,16 +154,16 @@ def test_the_sharing_pillar_registers_its_indicators():
 
 
 def _volume(n, units):
-    committee = CommitteeFactory()
+    committee = factories.CommitteeFactory()
     for i in range(n):
-        meeting = MeetingFactory(committee=committee, starts_at=days(-3 - i))
-        member = MembershipFactory(committee=committee, user=UserFactory(business_unit=units["sales"]))
-        AttendanceFactory(meeting=meeting, member=member)
-        decision = DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, decided_at=TODAY, outcome="x")
-        PositionFactory(decision=decision, member=member)
-        ActionItemFactory(meeting=meeting, due_date=TODAY - datetime.timedelta(days=1))
-        event = EventFactory(starts_at=days(-2 - i))
-        RegistrationFactory(event=event, user=member.user, attended_at=event.starts_at, rating=4)
+        meeting = factories.MeetingFactory(committee=committee, starts_at=days(-3 - i))
+        member = factories.MembershipFactory(committee=committee, user=UserFactory(business_unit=units["sales"]))
+        factories.AttendanceFactory(meeting=meeting, member=member)
+        decision = factories.DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, decided_at=TODAY, outcome="x")
+        factories.PositionFactory(decision=decision, member=member)
+        factories.ActionItemFactory(meeting=meeting, due_date=TODAY - datetime.timedelta(days=1))
+        event = factories.EventFactory(starts_at=days(-2 - i))
+        factories.RegistrationFactory(event=event, user=member.user, attended_at=event.starts_at, rating=4)
 
 
 def test_each_indicator_runs_a_fixed_number_of_queries(units, django_assert_num_queries):

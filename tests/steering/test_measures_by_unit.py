@@ -13,17 +13,8 @@ from partnership.score.scoring import gather_measures
 from steering.choices import AttendanceStatus, DecisionStatus, MemberRole, Side, Stance
 
 from ..factories import BusinessUnitFactory, UserFactory
-from .factories import (
-    AttendanceFactory,
-    CommitteeFactory,
-    DecisionFactory,
-    EventFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PositionFactory,
-    RegistrationFactory,
-    days,
-)
+from . import factories
+from .factories import days
 
 pytestmark = pytest.mark.django_db
 
@@ -43,43 +34,43 @@ def seed(units, *, seed_no: int = 0):
     """Meetings, decisions and events touching every unit in a different way, plus the cases
     that only count overall: business members without a unit, IT members, decisions without
     business positions, events nobody attended."""
-    committee = CommitteeFactory()
-    nobody = MembershipFactory(committee=committee, user=UserFactory(), side=Side.BUSINESS)  # no unit
-    it_member = MembershipFactory(committee=committee, user=UserFactory(), side=Side.IT)
+    committee = factories.CommitteeFactory()
+    nobody = factories.MembershipFactory(committee=committee, user=UserFactory(), side=Side.BUSINESS)  # no unit
+    it_member = factories.MembershipFactory(committee=committee, user=UserFactory(), side=Side.IT)
     members = []
     for n, unit in enumerate(units):
         for _ in range(1 + n % 3):
-            members.append(MembershipFactory(committee=committee, user=UserFactory(business_unit=unit), side=Side.BUSINESS))
+            members.append(factories.MembershipFactory(committee=committee, user=UserFactory(business_unit=unit), side=Side.BUSINESS))
     for m in range(3):
-        meeting = MeetingFactory(committee=committee, starts_at=days(-5 - 20 * m))
+        meeting = factories.MeetingFactory(committee=committee, starts_at=days(-5 - 20 * m))
         for n, member in enumerate(members):
             if (n + m + seed_no) % 5 != 4:  # some members were not recorded at some meetings
-                AttendanceFactory(meeting=meeting, member=member, status=STATUSES[(n + m) % 4])
-        AttendanceFactory(meeting=meeting, member=nobody, status=AttendanceStatus.PRESENT)
-        AttendanceFactory(meeting=meeting, member=it_member, status=AttendanceStatus.ABSENT)
-    old = MeetingFactory(committee=committee, starts_at=days(-200))
-    AttendanceFactory(meeting=old, member=members[0], status=AttendanceStatus.ABSENT)
+                factories.AttendanceFactory(meeting=meeting, member=member, status=STATUSES[(n + m) % 4])
+        factories.AttendanceFactory(meeting=meeting, member=nobody, status=AttendanceStatus.PRESENT)
+        factories.AttendanceFactory(meeting=meeting, member=it_member, status=AttendanceStatus.ABSENT)
+    old = factories.MeetingFactory(committee=committee, starts_at=days(-200))
+    factories.AttendanceFactory(meeting=old, member=members[0], status=AttendanceStatus.ABSENT)
 
     for d in range(4):
-        decision = DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, decided_at=TODAY - datetime.timedelta(days=3 + d), outcome="x")
+        decision = factories.DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, decided_at=TODAY - datetime.timedelta(days=3 + d), outcome="x")
         for n, member in enumerate(members):
             if (n + d) % 3 != 2:
-                PositionFactory(decision=decision, member=member, stance=STANCES[(n * d + d) % 4])
-        PositionFactory(decision=decision, member=it_member, stance=Stance.OPPOSE)
-    DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, decided_at=TODAY, outcome="x")  # no positions
-    open_decision = DecisionFactory(committee=committee)
-    PositionFactory(decision=open_decision, member=members[0])
+                factories.PositionFactory(decision=decision, member=member, stance=STANCES[(n * d + d) % 4])
+        factories.PositionFactory(decision=decision, member=it_member, stance=Stance.OPPOSE)
+    factories.DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, decided_at=TODAY, outcome="x")  # no positions
+    open_decision = factories.DecisionFactory(committee=committee)
+    factories.PositionFactory(decision=open_decision, member=members[0])
 
     for e, audience in enumerate([[], units[:1], units[1:3], [], units[-1:]]):
-        event = EventFactory(starts_at=days(-2 - 10 * e))
+        event = factories.EventFactory(starts_at=days(-2 - 10 * e))
         event.audience_units.set(audience)
         for n, unit in enumerate(units):
             if (n + e) % 2 == 0:  # walk-ins from uninvited units count for their unit too
-                RegistrationFactory(event=event, user=UserFactory(business_unit=unit), attended_at=event.starts_at)
-        RegistrationFactory(event=event, user=UserFactory(), attended_at=event.starts_at)  # IT
-        RegistrationFactory(event=event, user=UserFactory(business_unit=units[0]))  # registered, did not come
-    upcoming = EventFactory(starts_at=days(5))
-    RegistrationFactory(event=upcoming, user=UserFactory(business_unit=units[0]))
+                factories.RegistrationFactory(event=event, user=UserFactory(business_unit=unit), attended_at=event.starts_at)
+        factories.RegistrationFactory(event=event, user=UserFactory(), attended_at=event.starts_at)  # IT
+        factories.RegistrationFactory(event=event, user=UserFactory(business_unit=units[0]))  # registered, did not come
+    upcoming = factories.EventFactory(starts_at=days(5))
+    factories.RegistrationFactory(event=upcoming, user=UserFactory(business_unit=units[0]))
 
 
 def test_measure_by_unit_gives_the_same_numbers_as_measure_for_each_unit():
@@ -114,12 +105,12 @@ def test_units_with_data_have_values_and_units_without_get_no_entry():
 
 def test_the_overall_measure_counts_what_belongs_to_no_unit():
     unit = BusinessUnitFactory()
-    committee = CommitteeFactory()
-    meeting = MeetingFactory(committee=committee, starts_at=days(-3))
-    without_unit = MembershipFactory(committee=committee, user=UserFactory(), side=Side.BUSINESS)
-    AttendanceFactory(meeting=meeting, member=without_unit, status=AttendanceStatus.PRESENT)
-    chair = MembershipFactory(committee=committee, user=UserFactory(business_unit=unit), side=Side.BUSINESS, role=MemberRole.CHAIR)
-    AttendanceFactory(meeting=meeting, member=chair, status=AttendanceStatus.ABSENT)
+    committee = factories.CommitteeFactory()
+    meeting = factories.MeetingFactory(committee=committee, starts_at=days(-3))
+    without_unit = factories.MembershipFactory(committee=committee, user=UserFactory(), side=Side.BUSINESS)
+    factories.AttendanceFactory(meeting=meeting, member=without_unit, status=AttendanceStatus.PRESENT)
+    chair = factories.MembershipFactory(committee=committee, user=UserFactory(business_unit=unit), side=Side.BUSINESS, role=MemberRole.CHAIR)
+    factories.AttendanceFactory(meeting=meeting, member=chair, status=AttendanceStatus.ABSENT)
     attendance = next(i for i in steering_indicators() if i.key == "steering.business_attendance").measure_by_unit(WINDOW)
     assert (attendance[None].value, attendance[None].records) == (50.0, 2)
     assert (attendance[unit.pk].value, attendance[unit.pk].records) == (0.0, 1)

@@ -9,19 +9,9 @@ from steering.choices import DecisionStatus, Stance
 from steering.models import ActionItem, Attendance, Committee, Decision, Meeting, Position, Registration
 
 from ..factories import UserFactory
+from . import factories
 from .conftest import member
-from .factories import (
-    ActionItemFactory,
-    AttendanceFactory,
-    CommitteeFactory,
-    DecisionFactory,
-    EventFactory,
-    MeetingFactory,
-    MembershipFactory,
-    PositionFactory,
-    RegistrationFactory,
-    days,
-)
+from .factories import days
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +24,9 @@ def page(client, user, url, status=200):
 
 
 def test_the_landing_page_shows_what_waits_for_each_person(client, committee, alice, ivan):
-    decision = DecisionFactory(committee=committee, title="Phones for e-mail")
-    MeetingFactory(committee=committee, title="Spring review", starts_at=days(5))
-    EventFactory(title="Meet your IT procurement guy", starts_at=days(3))
+    decision = factories.DecisionFactory(committee=committee, title="Phones for e-mail")
+    factories.MeetingFactory(committee=committee, title="Spring review", starts_at=days(5))
+    factories.EventFactory(title="Meet your IT procurement guy", starts_at=days(3))
     html = page(client, alice, "/steering/")
     assert "Phones for e-mail" in html and decision.get_absolute_url() in html
     assert "Spring review" in html
@@ -47,10 +37,10 @@ def test_the_landing_page_shows_what_waits_for_each_person(client, committee, al
 
 
 def test_every_page_renders_for_the_chair(client, committee, chris, alice):
-    meeting = MeetingFactory(committee=committee)
-    decision = DecisionFactory(committee=committee, meeting=meeting)
-    event = EventFactory(host=chris)
-    ActionItemFactory(meeting=meeting, owner=alice)
+    meeting = factories.MeetingFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee, meeting=meeting)
+    event = factories.EventFactory(host=chris)
+    factories.ActionItemFactory(meeting=meeting, owner=alice)
     for url in [
         "/steering/", "/steering/committees/", committee.get_absolute_url(), f"/steering/committees/{committee.pk}/edit/",
         f"/steering/committees/{committee.pk}/meetings/new/", f"/steering/committees/{committee.pk}/decisions/new/",
@@ -63,8 +53,8 @@ def test_every_page_renders_for_the_chair(client, committee, chris, alice):
 
 
 def test_a_committee_page_lists_members_next_meeting_and_decisions(client, committee, alice):
-    MeetingFactory(committee=committee, title="Next one", starts_at=days(3))
-    DecisionFactory(committee=committee, title="Open question")
+    factories.MeetingFactory(committee=committee, title="Next one", starts_at=days(3))
+    factories.DecisionFactory(committee=committee, title="Open question")
     html = page(client, alice, committee.get_absolute_url())
     for text in ("Chris", "Bert", "Observer", "Next one", "Open question"):
         assert text in html
@@ -72,9 +62,9 @@ def test_a_committee_page_lists_members_next_meeting_and_decisions(client, commi
 
 
 def test_another_units_manager_sees_no_committee_content(client, committee, mallory):
-    meeting = MeetingFactory(committee=committee)
-    decision = DecisionFactory(committee=committee)
-    item = ActionItemFactory(meeting=meeting)
+    meeting = factories.MeetingFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee)
+    item = factories.ActionItemFactory(meeting=meeting)
     for url in (committee.get_absolute_url(), meeting.get_absolute_url(), decision.get_absolute_url()):
         page(client, mallory, url, status=404)
     client.force_login(mallory)
@@ -84,7 +74,7 @@ def test_another_units_manager_sees_no_committee_content(client, committee, mall
 
 
 def test_a_closed_decision_is_visible_to_all_staff_but_not_its_committee(client, committee, mallory, tess):
-    decision = DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, outcome="Allowed.", decided_at=timezone.localdate())
+    decision = factories.DecisionFactory(committee=committee, status=DecisionStatus.CLOSED, outcome="Allowed.", decided_at=timezone.localdate())
     html = page(client, mallory, decision.get_absolute_url())
     assert "Allowed." in html
     assert committee.get_absolute_url() not in html
@@ -94,7 +84,7 @@ def test_a_closed_decision_is_visible_to_all_staff_but_not_its_committee(client,
 
 
 def test_it_staff_and_the_cio_see_every_committee(client, committee, ivan, carla):
-    other = CommitteeFactory(name="Outsourcing board")
+    other = factories.CommitteeFactory(name="Outsourcing board")
     assert "Outsourcing board" in page(client, carla, "/steering/committees/")
     page(client, ivan, other.get_absolute_url())
 
@@ -109,7 +99,7 @@ def test_only_it_creates_committees_and_events(client, alice, ivan):
 
 
 def test_a_member_who_is_not_chair_cannot_schedule_or_close(client, committee, alice):
-    decision = DecisionFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee)
     page(client, alice, f"/steering/committees/{committee.pk}/meetings/new/", status=403)
     assert client.post(f"/steering/decisions/{decision.pk}/close/", {"outcome": "Mine."}).status_code == 403
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.OPEN
@@ -138,7 +128,7 @@ def test_the_chair_schedules_a_meeting_and_records_it(client, committee, chris, 
 
 
 def test_an_action_item_due_before_the_meeting_is_refused_on_the_page(client, committee, chris, bert):
-    meeting = MeetingFactory(committee=committee, starts_at=days(-1))
+    meeting = factories.MeetingFactory(committee=committee, starts_at=days(-1))
     client.force_login(chris)
     early = (meeting.local_date - datetime.timedelta(days=3)).isoformat()
     response = client.post(f"/steering/meetings/{meeting.pk}/action-items/", {"title": "X", "owner": bert.pk, "due_date": early})
@@ -148,7 +138,7 @@ def test_an_action_item_due_before_the_meeting_is_refused_on_the_page(client, co
 
 
 def test_the_owner_marks_an_action_item_done_but_nobody_else(client, committee, alice, bert):
-    item = ActionItemFactory(meeting=MeetingFactory(committee=committee), owner=alice)
+    item = factories.ActionItemFactory(meeting=factories.MeetingFactory(committee=committee), owner=alice)
     client.force_login(bert)
     assert client.post(f"/steering/action-items/{item.pk}/done/").status_code == 403
     client.force_login(alice)
@@ -157,7 +147,7 @@ def test_the_owner_marks_an_action_item_done_but_nobody_else(client, committee, 
 
 
 def test_members_take_positions_and_the_chair_closes(client, committee, chris, alice, bert, olga):
-    decision = DecisionFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee)
     client.force_login(alice)
     client.post(f"/steering/decisions/{decision.pk}/position/", {"stance": "support"})
     client.force_login(bert)
@@ -181,12 +171,12 @@ def test_members_take_positions_and_the_chair_closes(client, committee, chris, a
 
 def test_the_register_filters_by_topic_buy_in_and_review(client, committee, alice, bert, chris):
     today = timezone.localdate()
-    backed = DecisionFactory(committee=committee, title="Backed", status="closed", outcome="x", decided_at=today,
+    backed = factories.DecisionFactory(committee=committee, title="Backed", status="closed", outcome="x", decided_at=today,
                              review_date=today + datetime.timedelta(days=5))
-    PositionFactory(decision=backed, member=member(committee, alice))
-    disputed = DecisionFactory(committee=committee, title="Disputed", topic="data")
-    PositionFactory(decision=disputed, member=member(committee, bert), stance=Stance.OPPOSE)
-    DecisionFactory(committee=committee, title="Silent")
+    factories.PositionFactory(decision=backed, member=member(committee, alice))
+    disputed = factories.DecisionFactory(committee=committee, title="Disputed", topic="data")
+    factories.PositionFactory(decision=disputed, member=member(committee, bert), stance=Stance.OPPOSE)
+    factories.DecisionFactory(committee=committee, title="Silent")
 
     def titles(query):
         html = page(client, chris, f"/steering/decisions/?{query}")
@@ -202,7 +192,7 @@ def test_the_register_filters_by_topic_buy_in_and_review(client, committee, alic
 
 
 def test_registering_on_the_events_page(client, alice):
-    event = EventFactory(title="IT open day", capacity=1)
+    event = factories.EventFactory(title="IT open day", capacity=1)
     client.force_login(alice)
     client.post(f"/steering/events/{event.pk}/register/")
     assert Registration.objects.filter(event=event, user=alice).exists()
@@ -214,9 +204,9 @@ def test_registering_on_the_events_page(client, alice):
 
 
 def test_the_host_records_attendance_and_attendees_rate(client, alice, mallory, ivan):
-    event = EventFactory(host=ivan, starts_at=days(-1))
-    RegistrationFactory(event=event, user=alice)
-    RegistrationFactory(event=event, user=mallory)
+    event = factories.EventFactory(host=ivan, starts_at=days(-1))
+    factories.RegistrationFactory(event=event, user=alice)
+    factories.RegistrationFactory(event=event, user=mallory)
     client.force_login(alice)
     assert client.post(f"/steering/events/{event.pk}/attendance/", {"attendees": [alice.pk]}).status_code == 403
     client.force_login(ivan)
@@ -234,15 +224,15 @@ def test_the_host_records_attendance_and_attendees_rate(client, alice, mallory, 
 def _grow(committee, n):
     for _ in range(n):
         user = UserFactory()
-        m = MembershipFactory(committee=committee, user=user)
-        meeting = MeetingFactory(committee=committee)
-        AttendanceFactory(meeting=meeting, member=m)
-        ActionItemFactory(meeting=meeting, owner=user)
-        decision = DecisionFactory(committee=committee)
-        PositionFactory(decision=decision, member=m)
-        event = EventFactory()
-        RegistrationFactory(event=event, user=user)
-        CommitteeFactory()
+        m = factories.MembershipFactory(committee=committee, user=user)
+        meeting = factories.MeetingFactory(committee=committee)
+        factories.AttendanceFactory(meeting=meeting, member=m)
+        factories.ActionItemFactory(meeting=meeting, owner=user)
+        decision = factories.DecisionFactory(committee=committee)
+        factories.PositionFactory(decision=decision, member=m)
+        event = factories.EventFactory()
+        factories.RegistrationFactory(event=event, user=user)
+        factories.CommitteeFactory()
 
 
 LIST_PAGES = ["/steering/", "/steering/committees/", "/steering/meetings/", "/steering/decisions/",
@@ -262,9 +252,9 @@ def test_list_pages_run_a_constant_number_of_queries(client, committee, ivan, ur
 
 
 def test_detail_pages_run_a_constant_number_of_queries(client, committee, chris, django_assert_num_queries):
-    meeting = MeetingFactory(committee=committee)
-    decision = DecisionFactory(committee=committee, meeting=meeting)
-    event = EventFactory(starts_at=days(-1), host=chris)
+    meeting = factories.MeetingFactory(committee=committee)
+    decision = factories.DecisionFactory(committee=committee, meeting=meeting)
+    event = factories.EventFactory(starts_at=days(-1), host=chris)
     urls = [committee.get_absolute_url(), meeting.get_absolute_url(), decision.get_absolute_url(), event.get_absolute_url()]
     client.force_login(chris)
     counts = {}
@@ -275,11 +265,11 @@ def test_detail_pages_run_a_constant_number_of_queries(client, committee, chris,
         counts[url] = len(captured.captured_queries)
     for _ in range(6):
         user = UserFactory()
-        m = MembershipFactory(committee=committee, user=user)
-        AttendanceFactory(meeting=meeting, member=m)
-        ActionItemFactory(meeting=meeting, owner=user)
-        PositionFactory(decision=decision, member=m)
-        RegistrationFactory(event=event, user=user, attended_at=days(-1), rating=4)
+        m = factories.MembershipFactory(committee=committee, user=user)
+        factories.AttendanceFactory(meeting=meeting, member=m)
+        factories.ActionItemFactory(meeting=meeting, owner=user)
+        factories.PositionFactory(decision=decision, member=m)
+        factories.RegistrationFactory(event=event, user=user, attended_at=days(-1), rating=4)
     for url in urls:
         with django_assert_num_queries(counts[url]):
             client.get(url)

@@ -15,6 +15,7 @@ from steering import services
 from steering.choices import DecisionStatus, MemberRole, Side
 
 from ..factories import UserFactory
+from ..reminder_travel import at, only_kinds, sweep_and_send
 from .factories import ActionItemFactory, CommitteeFactory, DecisionFactory, MeetingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +30,7 @@ def only_steering_kinds(monkeypatch, settings):
     settings.STEERING_ACTION_ITEM_NOTICE_DAYS = 3
     settings.STEERING_MEETING_NOTICE_DAYS = 2
     settings.STEERING_REVIEW_NOTICE_DAYS = 30
-    kinds = [k for k in registered_kinds() if k.key.startswith("steering.")]
-    monkeypatch.setattr("partnership.notifications.services.registered_kinds", lambda: kinds)
-
-
-def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
-    """Noon of `day` in the portal's time zone: the moment the tests travel to."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def sweep_and_send(now):
-    new = reminders_sweep(now=now)
-    reminders_send(now=now)
-    return new
+    only_kinds(monkeypatch, "steering.")
 
 
 def notes(kind, user=None):
