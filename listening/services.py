@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from partnership.events import Notice, followers, publish
 from partnership.roles import is_it_staff
-from partnership.visibility import who_can_see
 
 from .choices import (
     FINAL_STATUSES,
@@ -324,13 +323,10 @@ def pain_point_merge(*, pain_point: PainPoint, target: PainPoint, actor, note: s
             Vote.objects.create(pain_point=target, user_id=user_id)
             already_voting.add(user_id)
 
-    # Tell the merged one's followers where it went, before they move to the target; the
-    # target's title only if every one of them may see it (it may be confidential).
-    people = _followers(pain_point, exclude=actor)
-    if len(who_can_see(target, people)) == len(people):
-        body = f"It continues as “{target.title}”; your votes and watch moved there."
-    else:
-        body = "It continues in another pain point; your votes and watch moved there."
+    # Tell the merged one's followers that it moved, before they move to the target. The notice
+    # never names the target: a stored title would outlive a later change that makes the target
+    # confidential. The merged pain point's page names it, through for_user(), when it is read.
+    body = "It continues in another pain point, linked from this one; your votes and watch moved there."
     _change_status(
         pain_point,
         to_status=PainPointStatus.MERGED,

@@ -72,3 +72,7 @@ def test_a_merge_target_hidden_from_the_user_is_not_linked(client, alice, ivan, 
     page = client.get(merged.get_absolute_url()).content.decode()
     assert "It continues in another pain point." in page
     assert "Hidden target" not in page
+    # Nor does the notice of the merge, told while the target was still public, name it now.
+    assert alice.notifications.filter(kind="pain_point.merged").exists()
+    assert "Hidden target" not in client.get("/inbox/").content.decode()
+    assert "Hidden target" not in client.get("/api/v1/notifications/").content.decode()
