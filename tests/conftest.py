@@ -31,6 +31,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every user a test makes hashes its password: the production hasher (PBKDF2, a million
+    rounds) takes most of a second each, MD5 a microsecond. No rule a test checks depends on it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(settings):
     """Each test gets an empty cache of its own (the score rollup lives there), and never
     flushes a Redis database that a broker may share."""

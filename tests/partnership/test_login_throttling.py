@@ -29,11 +29,6 @@ WRONG = "wrong-password-123"
 LOAD_BALANCER = "10.0.0.2"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Dozens of sign-ins per test: a fast hasher keeps them quick (the rules do not depend on it).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(autouse=True)
 def _the_production_cache(_empty_cache, settings):

@@ -10,12 +10,6 @@ from ..factories import UserFactory
 from .factories import CommitteeFactory, MembershipFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """A committee needs many people; hashing each password the production way takes seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def chris(sales):
     return UserFactory(username="chris", first_name="Chris", business_unit=sales, role=Role.BUSINESS_MANAGER)

@@ -17,8 +17,7 @@ from .factories import CommitteeFactory, MembershipFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_byod_decision_gets_business_buy_in(live_server, page, password, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_a_byod_decision_gets_business_buy_in(live_server, page, password):
     sales = BusinessUnitFactory(name="Sales", slug="sales")
     operations = BusinessUnitFactory(name="Operations", slug="operations")
     carla = UserFactory(username="carla", first_name="Carla", last_name="Rossi", role=Role.CIO)

@@ -14,8 +14,7 @@ def counts():
     return [m.objects.count() for m in (Committee, Meeting, Decision, Position, Event, Registration)]
 
 
-def test_the_demo_seeds_once_and_feeds_every_measure(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_the_demo_seeds_once_and_feeds_every_measure():
     partnership_demo.seed()
     demo.seed()
     first = counts()
@@ -37,8 +36,7 @@ def test_the_demo_seeds_once_and_feeds_every_measure(settings):
     assert flags["Monthly allowance for personal phones used for work"] is False
 
 
-def test_a_larger_scale_adds_rows_in_bulk_and_stays_idempotent(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_a_larger_scale_adds_rows_in_bulk_and_stays_idempotent():
     partnership_demo.seed(scale=2)
     demo.seed(scale=2)
     first = counts()
@@ -47,8 +45,7 @@ def test_a_larger_scale_adds_rows_in_bulk_and_stays_idempotent(settings):
     assert Event.objects.filter(title__startswith="Lunch and learn").count() == partnership_demo.bulk_volume(2, "events") >= 1
 
 
-def test_every_page_renders_with_the_demo_data(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_every_page_renders_with_the_demo_data(client):
     partnership_demo.seed()
     demo.seed()
     from partnership.models import User
