@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from partnership.links import absolute_url
+from partnership.payloads import unit_refs
 
 from .models import Initiative
 
@@ -22,7 +23,7 @@ def initiative_payload(initiative: Initiative, *, previous_status: str) -> dict:
         "status": initiative.status,
         "previous_status": previous_status,
         "origin": initiative.origin,
-        "business_units": sorted(initiative.business_units.values_list("slug", flat=True)),
+        "business_units": unit_refs(initiative.business_units.all()),
         "sponsor": initiative.sponsor.get_username() if initiative.sponsor else None,
         "it_owner": initiative.it_owner.get_username() if initiative.it_owner else None,
         "one_off_cost": str(initiative.one_off_cost),

@@ -1,6 +1,7 @@
 """What the listening app tells the outside world about a pain point (webhook event data)."""
 
 from partnership.links import absolute_url
+from partnership.payloads import unit_ref
 
 
 def pain_point_payload(pain_point, *, previous_status: str | None = None) -> dict:
@@ -9,7 +10,7 @@ def pain_point_payload(pain_point, *, previous_status: str | None = None) -> dic
         "id": pain_point.pk,
         "title": pain_point.title,
         "status": pain_point.status,
-        "business_unit": getattr(pain_point.business_unit, "slug", None),
+        "business_unit": unit_ref(pain_point.business_unit),
         "severity": pain_point.severity,
         "source": pain_point.source,
         "source_system": pain_point.source_system,

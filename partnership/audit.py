@@ -18,6 +18,16 @@ from django.db import models, transaction
 
 _current_request = contextvars.ContextVar("portal_audit_request", default=None)
 _current_actor = contextvars.ContextVar("portal_audit_actor", default=None)
+_current_channel = contextvars.ContextVar("portal_change_channel", default=None)
+
+
+class Channel:
+    """Where a change came from (the `changed_via` of outbound webhooks)."""
+
+    PORTAL = "portal"  # a page, in a browser
+    API = "api"  # the REST API, with a token or a session
+    INTEGRATION = "integration"  # an inbound ticketing webhook; `source` names the integration source
+    SYSTEM = "system"  # a scheduled task, a command, a data migration
 
 
 class AuditActorMiddleware:
@@ -42,6 +52,29 @@ def acting_as(user):
         yield
     finally:
         _current_actor.reset(token)
+
+
+@contextmanager
+def changed_via(channel: str, source: str = ""):
+    """Mark the changes made inside the block as coming from `channel` (and integration `source`)."""
+    token = _current_channel.set((channel, source))
+    try:
+        yield
+    finally:
+        _current_channel.reset(token)
+
+
+def current_channel() -> dict:
+    """`{"channel": ..., "source": ...}` of the change being made: what `changed_via` set, else
+    the request's kind (API under /api/, else a page), else the system (no request)."""
+    chosen = _current_channel.get()
+    if chosen is not None:
+        return {"channel": chosen[0], "source": chosen[1] or None}
+    request = _current_request.get()
+    if request is None:
+        return {"channel": Channel.SYSTEM, "source": None}
+    channel = Channel.API if request.path.startswith("/api/") else Channel.PORTAL
+    return {"channel": channel, "source": None}
 
 
 def current_actor():

@@ -5,6 +5,7 @@ from django.utils import timezone
 from listening.payloads import pain_point_payload
 
 from ..links import absolute_url
+from ..payloads import unit_ref
 from .models import CheckIn
 
 
@@ -16,7 +17,7 @@ def check_in_failed_payload(check_in: CheckIn, pain_point, *, answered_by, probl
         "url": absolute_url(check_in),
         "problem": problem,
         "key_user": check_in.key_user.username,
-        "business_unit": getattr(check_in.key_user.business_unit, "slug", None),
+        "business_unit": unit_ref(check_in.key_user.business_unit),
         "answered_by": answered_by.username,
         "answered_at": timezone.now().isoformat(),
         "due_at": check_in.due_at.isoformat(),

@@ -48,6 +48,8 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    # Kept while the subscription is disabled; enabling it again sends them, oldest first.
+    HELD = "held", "Held (subscription disabled)"
 
 
 class IdempotencyState(models.TextChoices):

@@ -35,6 +35,7 @@ class AttemptOutcome:
     RETRY = "retry"
     FAILED = "failed"
     SKIPPED = "skipped"
+    HELD = "held"  # the subscription is disabled: kept until it is enabled again
 
 
 def delivery_body(delivery: WebhookDelivery) -> bytes:
@@ -121,7 +122,7 @@ def _post(delivery: WebhookDelivery) -> _Answer:
     except DestinationRefused as refused:
         return _Answer(None, refused.message, refused.permanent)
     body = delivery_body(delivery)
-    headers = standard_headers(secret=subscription.secret, message_id=delivery.message_id, body=body)
+    headers = standard_headers(secrets=subscription.signing_secrets(), message_id=delivery.message_id, body=body)
     headers.update({"Content-Type": "application/json", "User-Agent": "IT-Partnership-Portal-Webhooks/1.0"})
     kind = _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
     connection = None
@@ -164,10 +165,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
         subscription = delivery.subscription
         now = timezone.now()
         if not subscription.enabled:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = "The subscription is disabled."
+            delivery.status = DeliveryStatus.HELD
+            delivery.last_error = "The subscription is disabled: sent when it is enabled again."
             delivery.save(update_fields=["status", "last_error"])
-            return AttemptOutcome.FAILED
+            return AttemptOutcome.HELD
         answer = _post(delivery)
         code, error = answer.code, answer.error
         delivery.attempts += 1
@@ -178,22 +179,26 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
             delivery.status = DeliveryStatus.SUCCEEDED
             delivery.delivered_at = timezone.now()
             delivery.save()
-            if subscription.consecutive_failures:
-                WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
+            if subscription.consecutive_failures or subscription.failing_since:
+                WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0, failing_since=None)
             return AttemptOutcome.SUCCEEDED
         if delivery.attempts < settings.INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS and not answer.permanent:
             delivery.save()
             return AttemptOutcome.RETRY
         delivery.status = DeliveryStatus.FAILED
         delivery.save()
-        _count_failure(subscription.pk, error or f"HTTP {code}")
+        _count_failure(subscription.pk, error or f"HTTP {code}", delivery.created_at)
         return AttemptOutcome.FAILED
 
 
-def _count_failure(subscription_id: int, error: str) -> None:
-    """One more delivery failed after every retry; too many in a row disable the subscription."""
+def _count_failure(subscription_id: int, error: str, created_at) -> None:
+    """One more delivery failed after every retry; too many in a row disable the subscription.
+    The run of failures remembers when its first delivery was created: enabling the
+    subscription again sends every delivery that failed since (services.py)."""
     subscription = WebhookSubscription.objects.select_for_update().select_related("owner").get(pk=subscription_id)
     subscription.consecutive_failures += 1
+    if subscription.failing_since is None or created_at < subscription.failing_since:
+        subscription.failing_since = created_at
     limit = settings.INTEGRATIONS_WEBHOOK_FAILURES_TO_DISABLE
     if subscription.enabled and subscription.consecutive_failures >= limit:
         subscription.enabled = False
@@ -207,7 +212,8 @@ def _count_failure(subscription_id: int, error: str) -> None:
             notice=Notice(
                 recipients=[subscription.owner],
                 title=f"Webhook subscription disabled: {subscription}",
-                body=subscription.disabled_reason + " Fix the receiver, then enable the subscription again.",
+                body=subscription.disabled_reason
+                + " Its events are kept: fix the receiver, then enable the subscription again to send them.",
             ),
         )
         logger.warning("webhook subscription %s disabled: %s", subscription.pk, subscription.disabled_reason)

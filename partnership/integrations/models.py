@@ -213,7 +213,15 @@ class WebhookSubscription(AuditedModel):
     description = models.CharField(max_length=200, blank=True, validators=bounds.SINGLE_LINE)
     events = models.JSONField(default=list, help_text="Event types, e.g. ['pain_point.created'].")
     secret = models.CharField(max_length=100, default=generate_webhook_secret, validators=bounds.SINGLE_LINE)
+    # After a rotation deliveries carry a signature with each secret until the overlap ends
+    # (INTEGRATIONS_SECRET_OVERLAP_HOURS), so a receiver can switch without losing one.
+    previous_secret = models.CharField(max_length=100, blank=True, validators=bounds.SINGLE_LINE)
+    previous_secret_valid_until = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
     enabled = models.BooleanField(default=True)
+    failing_since = models.DateTimeField(
+        null=True, blank=True, validators=bounds.YEARS,
+        help_text="When the first delivery of the current run of failures was created (none after a success).",
+    )
     consecutive_failures = models.PositiveIntegerField(
         default=0, help_text="Deliveries that failed after every retry, since the last success.", validators=bounds.COUNTER
     )
@@ -222,7 +230,7 @@ class WebhookSubscription(AuditedModel):
 
     objects = WebhookSubscriptionQuerySet.as_manager()
 
-    audit_exclude = AuditedModel.audit_exclude | {"secret"}
+    audit_exclude = AuditedModel.audit_exclude | {"secret", "previous_secret"}
 
     class Meta:
         db_table = "partnership_webhooksubscription"  # kept from the partnership app (no table moved)
@@ -230,8 +238,8 @@ class WebhookSubscription(AuditedModel):
         constraints = bounds.constraints(
             "partnership_webhooksubscription",
             numbers={"consecutive_failures": bounds.COUNTER},
-            datetimes=["disabled_at"],
-            nullable=["disabled_at"],
+            datetimes=["disabled_at", "previous_secret_valid_until", "failing_since"],
+            nullable=["disabled_at", "previous_secret_valid_until", "failing_since"],
         )
 
     def __str__(self):
@@ -239,6 +247,14 @@ class WebhookSubscription(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("webhook-subscription-detail", args=[self.pk])
+
+    def signing_secrets(self, now=None) -> list[str]:
+        """The current secret, then the previous one while the rotation's overlap lasts."""
+        now = now or timezone.now()
+        secrets = [self.secret]
+        if self.previous_secret and self.previous_secret_valid_until and self.previous_secret_valid_until > now:
+            secrets.append(self.previous_secret)
+        return secrets
 
     def clean(self):
         errors = {}

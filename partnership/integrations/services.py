@@ -6,10 +6,10 @@ creates or updates the ticket's pain point through listening's services, all in 
 with the delivery's log row; a refusal is logged in a row of its own after that transaction rolled
 back, so nothing is half-written.
 
-Webhook subscriptions are managed here too. Their deliveries are queued by `outbound.py`
-(behind `events.emit`) and sent by `delivery.py`, which never import this module: the inbound
-side calls listening's services, whose events lead to the queue, so the queue must not lead
-back here.
+Webhook subscriptions are managed in `subscriptions.py`. Their deliveries are queued by
+`outbound.py` (behind `events.emit`) and sent by `delivery.py`, which never import this module:
+the inbound side calls listening's services, whose events lead to the queue, so the queue must
+not lead back here.
 """
 
 import datetime
@@ -29,17 +29,9 @@ from django.utils.module_loading import import_string
 
 from ..models import BusinessUnit
 from ..roles import Role
-from .choices import CLAIMING_RESULTS, PING_EVENT, InboundResult, SourceKind
+from .choices import CLAIMING_RESULTS, InboundResult, SourceKind
 from .formats import FORMATS, Ignored, PayloadError, Ticket
-from .models import (
-    InboundDelivery,
-    IntegrationSource,
-    WebhookDelivery,
-    WebhookSubscription,
-    generate_webhook_secret,
-)
-from .outbound import deliveries_queue
-from .permissions import can_subscribe
+from .models import InboundDelivery, IntegrationSource
 from .signatures import SignatureError
 
 logger = logging.getLogger("portal.integrations")
@@ -406,75 +398,3 @@ def _move_status(pain_point, ticket: Ticket, actor, note: str) -> bool:
         else:
             PAIN_POINT.run(pain_point, actor, step.name, **inputs)
     return bool(walk)
-
-
-# --- Webhook subscriptions ------------------------------------------------------------------------------
-
-SUBSCRIPTION_FIELDS = ("url", "events", "description", "enabled")
-
-
-def _require_subscriber(actor) -> None:
-    if not can_subscribe(actor):
-        raise PermissionDenied("Only IT staff and integration clients can manage webhook subscriptions.")
-
-
-def _dedupe(events) -> list:
-    return list(dict.fromkeys(events)) if isinstance(events, (list, tuple)) else events
-
-
-@transaction.atomic
-def webhook_subscription_create(*, owner, url: str, events, description: str = "", enabled: bool = True) -> WebhookSubscription:
-    """Subscribe `owner` to events; the secret is generated and shown in the answer."""
-    _require_subscriber(owner)
-    subscription = WebhookSubscription(
-        owner=owner, url=(url or "").strip(), events=_dedupe(events), description=(description or "").strip(), enabled=enabled
-    )
-    subscription.full_clean()
-    subscription.save()
-    return subscription
-
-
-@transaction.atomic
-def webhook_subscription_update(*, subscription: WebhookSubscription, actor, **changes) -> WebhookSubscription:
-    """Change url, events, description or enabled. Enabling again clears the failure count."""
-    _require_subscriber(actor)
-    unknown = set(changes) - set(SUBSCRIPTION_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
-    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    if "events" in changes:
-        changes["events"] = _dedupe(changes["events"])
-    if changes.get("enabled") and not subscription.enabled:
-        subscription.consecutive_failures = 0
-        subscription.disabled_at = None
-        subscription.disabled_reason = ""
-    for name, value in changes.items():
-        setattr(subscription, name, value.strip() if isinstance(value, str) else value)
-    subscription.full_clean()
-    subscription.save()
-    return subscription
-
-
-@transaction.atomic
-def webhook_subscription_delete(*, subscription: WebhookSubscription, actor) -> None:
-    _require_subscriber(actor)
-    subscription.delete()
-
-
-@transaction.atomic
-def webhook_subscription_rotate_secret(*, subscription: WebhookSubscription, actor) -> WebhookSubscription:
-    """A new secret at once (receivers should accept both while they switch: see the docs)."""
-    _require_subscriber(actor)
-    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    subscription.secret = generate_webhook_secret()
-    subscription.save()
-    return subscription
-
-
-@transaction.atomic
-def webhook_subscription_ping(*, subscription: WebhookSubscription, actor) -> WebhookDelivery:
-    """Queue a `ping` delivery to this subscription, to test the receiver."""
-    _require_subscriber(actor)
-    if not subscription.enabled:
-        raise ValidationError({"enabled": "The subscription is disabled: enable it before sending a ping."})
-    return deliveries_queue([subscription], PING_EVENT, {"subscription": subscription.pk, "message": "Hello from the portal."})[0]

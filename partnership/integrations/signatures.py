@@ -124,11 +124,17 @@ def verify_standard(*, secrets, headers, body: bytes, now=None, tolerance: int =
     _check_fresh(moment, now or timezone.now(), tolerance)
 
 
-def standard_headers(*, secret: str, message_id: str, body: bytes, now=None) -> dict[str, str]:
-    """The three headers of an outbound Standard Webhooks delivery."""
+def standard_headers(*, secrets, message_id: str, body: bytes, now=None) -> dict[str, str]:
+    """The three headers of an outbound Standard Webhooks delivery: one `v1,` signature per
+    secret, space-separated (the current secret first; the previous one during a rotation's
+    overlap), so a receiver that knows either accepts it."""
+    if isinstance(secrets, str):
+        secrets = [secrets]
     timestamp = int((now or timezone.now()).timestamp())
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": standard_signature(secret=secret, message_id=message_id, timestamp=timestamp, body=body),
+        "webhook-signature": " ".join(
+            standard_signature(secret=s, message_id=message_id, timestamp=timestamp, body=body) for s in secrets
+        ),
     }

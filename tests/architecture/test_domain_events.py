@@ -16,7 +16,7 @@ from listening import reminders as listening_kinds
 from listening import services as listening_services
 from partnership import events
 from partnership.integrations.models import WebhookDelivery
-from partnership.integrations.services import webhook_subscription_create
+from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.notifications.choices import ReminderStatus
 from partnership.notifications.models import Notification, Reminder
 from partnership.notifications.services import reminders_sweep

@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from listening.models import PainPoint
 from partnership.extramile.models import ExtraMileAction
-from partnership.integrations import services as integrations
+from partnership.integrations import subscriptions as integrations
 from partnership.integrations.models import WebhookDelivery
 from partnership.score.models import ScoreSnapshot
 

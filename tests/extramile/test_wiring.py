@@ -16,7 +16,7 @@ from partnership.extramile.models import (
     ProblemSuggestion,
     ResolutionSurvey,
 )
-from partnership.integrations import services as integrations
+from partnership.integrations import subscriptions as integrations
 from partnership.integrations.choices import DeliveryStatus, WebhookEvent
 from partnership.integrations.models import WebhookDelivery
 
@@ -58,7 +58,7 @@ def test_a_no_answer_queues_a_check_in_failed_delivery_for_its_subscribers(ivan,
     data = delivery.payload
     assert data["id"] == check_in.pk
     assert data["problem"] == "Invoices do not print."
-    assert data["key_user"] == "alice" and data["answered_by"] == "alice" and data["business_unit"] == "sales"
+    assert data["key_user"] == "alice" and data["answered_by"] == "alice" and data["business_unit"]["slug"] == "sales"
     assert data["window"]["system"] == "SAP ERP"
     assert data["url"].endswith(check_in.get_absolute_url())
     assert data["pain_point"]["id"] == check_in.pain_point_id

@@ -10,7 +10,7 @@ from django.utils import timezone
 from initiatives import planning, services
 from partnership.integrations.choices import WebhookEvent
 from partnership.integrations.models import WebhookDelivery
-from partnership.integrations.services import webhook_subscription_create
+from partnership.integrations.subscriptions import webhook_subscription_create
 
 from .factories import make_approved, make_in_progress, make_proposed
 
@@ -55,7 +55,7 @@ def test_approving_queues_a_delivery_after_commit(ivan, alice, carla, sales, que
     assert (data["id"], data["title"], data["status"], data["previous_status"]) == (
         initiative.pk, "Self-service reports", "approved", "proposed"
     )
-    assert data["business_units"] == ["sales"]  # the sponsor's unit by default
+    assert [u["slug"] for u in data["business_units"]] == ["sales"]  # the sponsor's unit by default
     assert (data["sponsor"], data["it_owner"]) == ("alice", "ivan")
     assert data["one_off_cost"] == "12000.00" and data["currency"]
     assert data["decided_at"] and data["delivered_on"] is None

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from partnership.integrations import delivery as sender
-from partnership.integrations import services, tasks
+from partnership.integrations import subscriptions, tasks
 from partnership.integrations.choices import PING_EVENT
 from partnership.integrations.delivery import AttemptOutcome, stale_delivery_ids, webhook_delivery_attempt
 from partnership.integrations.destinations import address_is_public
@@ -250,7 +250,7 @@ def test_the_service_refuses_them_too(ivan):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
-        services.webhook_subscription_create(owner=ivan, url="http://[::ffff:127.0.0.1]/", events=["pain_point.created"])
+        subscriptions.webhook_subscription_create(owner=ivan, url="http://[::ffff:127.0.0.1]/", events=["pain_point.created"])
     assert NOT_PUBLIC in refused.value.message_dict["url"][0]
 
 
@@ -262,7 +262,7 @@ def test_the_sender_connects_to_the_address_it_checked_not_to_a_rebound_one(ivan
     rebinding): the sender resolves once and connects to the checked address, with the name in
     the Host header."""
     port = receiver.server_port
-    subscription = services.webhook_subscription_create(
+    subscription = subscriptions.webhook_subscription_create(
         owner=ivan, url=f"http://hooks.example.com:{port}/portal?v=1", events=["pain_point.created"]
     )
     resolver.lookups, resolver.answers = 0, [[PUBLIC], ["127.0.0.1"]]
@@ -284,7 +284,7 @@ def test_https_checks_the_certificate_of_the_name_while_connecting_to_the_checke
         raise ssl.SSLCertVerificationError(f"certificate verify failed: not valid for {PUBLIC}")
 
     monkeypatch.setattr(ssl.SSLContext, "wrap_socket", wrap_socket)
-    subscription = services.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
+    subscription = subscriptions.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
     connections.redirect = receiver.server_port
     delivery = ping(subscription)
     assert webhook_delivery_attempt(delivery_id=delivery.pk) == AttemptOutcome.RETRY
@@ -295,7 +295,7 @@ def test_https_checks_the_certificate_of_the_name_while_connecting_to_the_checke
 
 
 def test_a_name_rebound_to_a_private_address_is_refused_before_connecting(api, ivan, resolver, connections, queued):
-    subscription = services.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
+    subscription = subscriptions.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
     resolver.answers = [["10.0.0.7", PUBLIC]]
     delivery = ping(subscription)
     assert webhook_delivery_attempt(delivery_id=delivery.pk) == AttemptOutcome.RETRY
@@ -311,7 +311,7 @@ def test_a_connection_error_in_the_log_does_not_say_what_the_name_resolves_to(iv
         raise ConnectionRefusedError(111, f"Connection to {sockaddr[0]} refused")
 
     monkeypatch.setattr(sender, "_connect", refuse)
-    subscription = services.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
+    subscription = subscriptions.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
     delivery = ping(subscription)
     webhook_delivery_attempt(delivery_id=delivery.pk)
     delivery.refresh_from_db()
@@ -322,7 +322,7 @@ def test_a_connection_error_in_the_log_does_not_say_what_the_name_resolves_to(iv
 def test_a_stored_url_with_an_impossible_port_fails_at_once_instead_of_retrying_forever(ivan, resolver, connections, url, queued):
     """A row saved before the URL was checked: the delivery fails for good on its first attempt,
     the task does not raise, and the requeue sweep leaves it alone."""
-    subscription = services.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
+    subscription = subscriptions.webhook_subscription_create(owner=ivan, url="https://hooks.example.com/portal", events=["pain_point.created"])
     WebhookSubscription.objects.filter(pk=subscription.pk).update(url=url)
     delivery = ping(subscription)
     tasks.deliver_webhook(delivery.pk)

@@ -124,12 +124,12 @@ def test_a_refused_permission_frees_the_key(api, alice):
 
 
 def test_a_server_error_frees_the_key(api, ivan, monkeypatch):
-    from partnership.integrations import services
+    from partnership.integrations import subscriptions
 
     def boom(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "webhook_subscription_create", boom)
+    monkeypatch.setattr(subscriptions, "webhook_subscription_create", boom)
     client = api(ivan)
     client.raise_request_exception = False
     assert post(client, "/api/v1/webhook-subscriptions/", SUBSCRIPTION, "key-1").status_code == 500

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from listening import services as listening
-from partnership.integrations import events, services, tasks
+from partnership.integrations import events, subscriptions, tasks
 from partnership.integrations.choices import DeliveryStatus
 from partnership.integrations.delivery import AttemptOutcome, integration_records_purge, webhook_delivery_attempt
 from partnership.integrations.models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
@@ -73,7 +73,7 @@ def queued(monkeypatch):
 
 
 def subscribe(owner, url="https://hooks.example.com/portal", events=("pain_point.created", "pain_point.status_changed")):
-    return services.webhook_subscription_create(owner=owner, url=url, events=list(events))
+    return subscriptions.webhook_subscription_create(owner=owner, url=url, events=list(events))
 
 
 def new_pain_point(alice, **extra):
@@ -124,13 +124,17 @@ def test_a_status_change_is_sent_with_the_previous_status(ivan, alice, queued):
     assert (delivery.payload["status"], delivery.payload["previous_status"]) == ("acknowledged", "new")
 
 
-def test_only_enabled_subscriptions_of_the_event_receive_it(ivan, carla, tess, alice, queued):
+def test_only_enabled_subscriptions_of_the_event_receive_it(ivan, carla, tess, alice, queued, django_capture_on_commit_callbacks):
     wanted = subscribe(ivan, events=["pain_point.created"])
     subscribe(carla, events=["decision.closed"])
     disabled = subscribe(tess)
     WebhookSubscription.objects.filter(pk=disabled.pk).update(enabled=False)
-    new_pain_point(alice)
-    assert list(WebhookDelivery.objects.values_list("subscription", flat=True)) == [wanted.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        new_pain_point(alice)
+    sent = WebhookDelivery.objects.get(subscription=wanted)
+    assert queued == [sent.pk]  # the disabled one's is kept (held), not sent
+    assert WebhookDelivery.objects.get(subscription=disabled).status == DeliveryStatus.HELD
+    assert not WebhookDelivery.objects.filter(subscription__owner=carla).exists()
 
 
 def test_a_confidential_pain_point_reaches_only_subscribers_who_may_see_it(ivan, tess, alice, queued):
@@ -270,7 +274,8 @@ def test_a_subscription_that_keeps_failing_is_disabled_and_its_owner_notified(iv
     notification = Notification.objects.get(kind="webhook_subscription.disabled")
     assert notification.recipient == ivan
     new_pain_point(alice)
-    assert WebhookDelivery.objects.count() == 2  # a disabled subscription gets nothing new
+    # A disabled subscription sends nothing new, but keeps it for when it is enabled again.
+    assert list(WebhookDelivery.objects.order_by("id").values_list("status", flat=True)) == ["failed", "failed", "held"]
 
 
 def test_a_success_resets_the_failure_count(ivan, alice, receiver, settings, queued):

@@ -24,7 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from listening.services import pain_point_create
-from partnership.integrations.services import integration_source_add, webhook_subscription_create
+from partnership.integrations.services import integration_source_add
+from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.services import api_token_create
 from partnership.wsgi import application
 

@@ -12,7 +12,7 @@ from django.db import connection
 
 from listening import services as listening
 from partnership.integrations.models import WebhookDelivery, WebhookSubscription
-from partnership.integrations.services import webhook_subscription_create
+from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.notifications.models import Notification
 
 from .test_outbound import Receiver

@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnership.integrations import services as integrations
+from partnership.integrations import subscriptions as integrations
 from partnership.integrations.models import WebhookDelivery
 from revenue import services
 from revenue.choices import Stage
@@ -45,7 +45,7 @@ def test_advancing_queues_a_delivery_after_commit(ivan, sales, queued, django_ca
     assert (delivery.subscription, delivery.status) == (subscription, "pending")
     data = delivery.payload
     assert (data["id"], data["stage"], data["previous_stage"]) == (project.pk, "develop", "identify")
-    assert data["business_units"] == ["sales"]
+    assert [u["slug"] for u in data["business_units"]] == ["sales"]
     assert data["url"].endswith(project.get_absolute_url())
     assert data["executed_on"] is None
 

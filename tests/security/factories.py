@@ -22,6 +22,7 @@ from partnership.extramile import services as extramile_services
 from partnership.extramile.choices import ActionKind, SuggestionTrigger
 from partnership.extramile.models import CheckIn, ProblemSuggestion, ResolutionSurvey
 from partnership.integrations import services as integration_services
+from partnership.integrations import subscriptions as integration_subscriptions
 from partnership.integrations.models import WebhookDelivery
 from partnership.notifications.models import Notification
 from partnership.roles import Role
@@ -189,7 +190,7 @@ def build_world() -> World:
 
     # Partnership: Alice's notification, Ivan's webhook subscription and a delivery, a source.
     ids["notification"] = Notification.objects.filter(recipient=alice).order_by("pk").first().pk
-    subscription = integration_services.webhook_subscription_create(
+    subscription = integration_subscriptions.webhook_subscription_create(
         owner=ivan,
         url="https://hooks.example.com/portal",
         events=["initiative.approved"],

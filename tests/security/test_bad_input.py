@@ -47,7 +47,10 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from listening.services import pain_point_create
+from partnership.integrations.choices import DeliveryStatus
+from partnership.integrations.models import WebhookDelivery
 from partnership.integrations.services import integration_source_add
+from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.models import User
 from partnership.services import api_token_create
 from tests.integrations.helpers import SECRET, jira_headers, jira_payload
@@ -106,6 +109,11 @@ def demo(transactional_db):
     for user in users.values():
         api_token_create(user=user, name="bad-input sweep")
     source = integration_source_add(name="badinput-jira", kind="jira", secret=SECRET, business_unit=users["alice"].business_unit)
+    # A subscription of ivan's with a failed delivery, so that the redeliver actions are swept too.
+    subscription = webhook_subscription_create(owner=users["ivan"], url="https://hooks.example.com/p", events=["pain_point.created"])
+    WebhookDelivery.objects.create(
+        subscription=subscription, message_id="msg_badinput", event="pain_point.created", payload={}, status=DeliveryStatus.FAILED
+    )
     alice = users["alice"]
     reset_path = (
         f"/accounts/reset/{urlsafe_base64_encode(force_bytes(alice.pk))}/{default_token_generator.make_token(alice)}/"

@@ -360,8 +360,10 @@ API = [
     Api("DELETE", "/api/v1/webhook-subscriptions/{id}/", "401 404 404 . 404 404"),
     Api("POST", "/api/v1/webhook-subscriptions/{id}/ping/", "401 404 404 . 404 404"),
     Api("POST", "/api/v1/webhook-subscriptions/{id}/rotate-secret/", "401 404 404 . 404 404"),
+    Api("POST", "/api/v1/webhook-subscriptions/{id}/redeliver/", "401 404 404 . 404 404"),
     Api("GET", "/api/v1/webhook-deliveries/", ALL),
     Api("GET", "/api/v1/webhook-deliveries/{id}/", "401 404 404 200 404 404"),
+    Api("POST", "/api/v1/webhook-deliveries/{id}/redeliver/", "401 404 404 . 404 404"),
     # --- listening ----------------------------------------------------------------------------------
     Api("GET", "/api/v1/pain-points/", ALL),
     Api("GET", "/api/v1/pain-points/", ALL, url="/api/v1/pain-points/?search=confidential"),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partnership.integrations.models import WebhookDelivery
-from partnership.integrations.services import webhook_subscription_create
+from partnership.integrations.subscriptions import webhook_subscription_create
 from steering import services
 from steering.choices import Stance
 

@@ -4,7 +4,8 @@ latter only describe the inbound payloads in the OpenAPI schema)."""
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from ..choices import InboundResult, WebhookEvent
+from ... import bounds
+from ..choices import DeliveryStatus, InboundResult, WebhookEvent
 from ..destinations import validate_webhook_url
 from ..models import WebhookDelivery, WebhookSubscription
 
@@ -20,14 +21,31 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1, max_length=len(WebhookEvent.values)
     )
+    send_held = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="With `enabled: true` on a disabled subscription: send the deliveries held while it was disabled "
+        "and those failed since its failures began (the default), or drop the held ones (false).",
+    )
+    held_deliveries = serializers.SerializerMethodField(help_text="Deliveries kept while the subscription is disabled.")
+    previous_secret_valid_until = serializers.DateTimeField(
+        read_only=True, help_text="Until then deliveries are signed with the previous secret too (after a rotation)."
+    )
 
     class Meta:
         model = WebhookSubscription
         fields = [
-            "id", "url", "description", "events", "enabled", "owner", "consecutive_failures", "disabled_at",
-            "disabled_reason", "created_at", "updated_at",
+            "id", "url", "description", "events", "enabled", "send_held", "owner", "consecutive_failures",
+            "failing_since", "held_deliveries", "disabled_at", "disabled_reason", "previous_secret_valid_until",
+            "created_at", "updated_at",
         ]
-        read_only_fields = ["consecutive_failures", "disabled_at", "disabled_reason", "created_at", "updated_at"]
+        read_only_fields = [
+            "consecutive_failures", "failing_since", "disabled_at", "disabled_reason", "created_at", "updated_at",
+        ]
+
+    def get_held_deliveries(self, subscription) -> int:
+        held = getattr(subscription, "held_count", None)
+        return held if held is not None else subscription.deliveries.filter(status=DeliveryStatus.HELD).count()
 
 
 class WebhookSubscriptionSecretSerializer(WebhookSubscriptionSerializer):
@@ -47,6 +65,15 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "created_at", "last_attempt_at", "delivered_at",
         ]
         read_only_fields = fields
+
+
+class RedeliverSinceSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(validators=bounds.YEARS, help_text="Send again the failed deliveries created at or after this time.")
+
+
+class RedeliveredSerializer(serializers.Serializer):
+    queued = serializers.IntegerField(help_text="How many deliveries were queued again.")
+    more = serializers.BooleanField(help_text="More failed deliveries are left: call again.")
 
 
 class InboundResultSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """API views of the integration: the inbound webhook, webhook subscriptions and their deliveries."""
 
 import django_filters
+from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -12,12 +13,16 @@ from rest_framework.views import APIView
 
 from partnership.api.base import PortalModelViewSet, PortalReadOnlyViewSet, holding_a_secret
 from partnership.api.errors import ErrorSerializer
+from partnership.audit import Channel, changed_via
 
-from .. import permissions, services
+from .. import permissions, services, subscriptions
+from ..choices import DeliveryStatus
 from ..models import WebhookDelivery, WebhookSubscription
 from .serializers import (
     TICKET_WEBHOOK,
     InboundResultSerializer,
+    RedeliveredSerializer,
+    RedeliverSinceSerializer,
     WebhookDeliverySerializer,
     WebhookSubscriptionSecretSerializer,
     WebhookSubscriptionSerializer,
@@ -74,7 +79,8 @@ class InboundWebhookView(APIView):
         tags=["integrations"],
     )
     def post(self, request, source):
-        outcome = services.inbound_delivery_receive(source_name=source, headers=request.headers, body=request.body)
+        with changed_via(Channel.INTEGRATION, source):
+            outcome = services.inbound_delivery_receive(source_name=source, headers=request.headers, body=request.body)
         return Response(outcome.as_body(), status=outcome.status_code)
 
 
@@ -82,7 +88,9 @@ class WebhookSubscriptionViewSet(PortalModelViewSet):
     """Outbound webhooks: each subscription receives a signed POST (Standard Webhooks) per event.
     IT staff and integration clients manage their own subscriptions."""
 
-    queryset = WebhookSubscription.objects.select_related("owner")
+    queryset = WebhookSubscription.objects.select_related("owner").annotate(
+        held_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.HELD))
+    )
     serializer_class = WebhookSubscriptionSerializer
     filterset_fields = ["enabled"]
     search_fields = ["url", "description"]
@@ -95,7 +103,8 @@ class WebhookSubscriptionViewSet(PortalModelViewSet):
             raise PermissionDenied("Only IT staff and integration clients can subscribe to webhooks.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        subscription = services.webhook_subscription_create(owner=request.user, **serializer.validated_data)
+        fields = {k: v for k, v in serializer.validated_data.items() if k != "send_held"}
+        subscription = subscriptions.webhook_subscription_create(owner=request.user, **fields)
         return holding_a_secret(
             Response(WebhookSubscriptionSecretSerializer(subscription).data, status=status.HTTP_201_CREATED)
         )
@@ -104,26 +113,42 @@ class WebhookSubscriptionViewSet(PortalModelViewSet):
         subscription = self.get_object()
         serializer = self.get_serializer(subscription, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        subscription = services.webhook_subscription_update(
+        subscription = subscriptions.webhook_subscription_update(
             subscription=subscription, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(subscription).data)
 
     def destroy(self, request, *args, **kwargs):
-        services.webhook_subscription_delete(subscription=self.get_object(), actor=request.user)
+        subscriptions.webhook_subscription_delete(subscription=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=WebhookSubscriptionSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
-        subscription = services.webhook_subscription_rotate_secret(subscription=self.get_object(), actor=request.user)
+        subscription = subscriptions.webhook_subscription_rotate_secret(subscription=self.get_object(), actor=request.user)
         return holding_a_secret(Response(WebhookSubscriptionSecretSerializer(subscription).data))
 
     @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
     @action(detail=True, methods=["post"])
     def ping(self, request, pk=None):
-        delivery = services.webhook_subscription_ping(subscription=self.get_object(), actor=request.user)
+        delivery = subscriptions.webhook_subscription_ping(subscription=self.get_object(), actor=request.user)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=RedeliverSinceSerializer,
+        responses={202: RedeliveredSerializer},
+        description="Send again every failed delivery created at or after `since`, oldest first (at most 1,000 a "
+        "call: `more` says when to call again). The subscription must be enabled.",
+    )
+    @action(detail=True, methods=["post"])
+    def redeliver(self, request, pk=None):
+        subscription = self.get_object()
+        serializer = RedeliverSinceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = subscriptions.webhook_subscription_redeliver(
+            subscription=subscription, actor=request.user, since=serializer.validated_data["since"]
+        )
+        return Response(RedeliveredSerializer(result).data, status=status.HTTP_202_ACCEPTED)
 
 
 class WebhookDeliveryFilter(django_filters.FilterSet):
@@ -143,3 +168,14 @@ class WebhookDeliveryViewSet(PortalReadOnlyViewSet):
     filterset_class = WebhookDeliveryFilter
     ordering_fields = ["created_at", "attempts"]
     ordering = ["-created_at", "-id"]
+
+    @extend_schema(
+        request=None,
+        responses={202: WebhookDeliverySerializer},
+        description="Send this delivery again from its first attempt, under its own `webhook-id` (a failed one, or "
+        "one the receiver lost). The subscription must be enabled; a pending delivery answers 400.",
+    )
+    @action(detail=True, methods=["post"])
+    def redeliver(self, request, pk=None):
+        delivery = subscriptions.webhook_delivery_redeliver(delivery=self.get_object(), actor=request.user)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
