@@ -1,4 +1,8 @@
-"""Fixtures of the integration tests: one configured source per format."""
+"""Fixtures of the integration tests: one configured source per format, a webhook receiver on
+127.0.0.1 and the ids the webhook sender was queued with."""
+
+import http.server
+import threading
 
 import pytest
 
@@ -35,3 +39,53 @@ def post_webhook(client):
         return client.generic("POST", f"/api/v1/integrations/{name}/webhook/", body, content_type="application/json", **headers)
 
     return post
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 answering the queued status codes (then 200) and keeping
+    every request it got."""
+
+    def __init__(self):
+        self.requests, self.codes = [], []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                code = receiver.codes.pop(0) if receiver.codes else 200
+                self.send_response(code)
+                if code in (301, 302):
+                    self.send_header("Location", "http://127.0.0.1:1/elsewhere")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.INTEGRATIONS_WEBHOOK_ALLOW_PRIVATE_URLS = True
+    settings.INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS = 5
+    running = Receiver()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The ids the sender was queued with (instead of a broker)."""
+    from partnership.integrations import tasks
+
+    ids = []
+    monkeypatch.setattr(tasks.deliver_webhook, "delay", lambda pk: ids.append(pk))
+    return ids

@@ -15,7 +15,7 @@ from partnership.integrations.delivery import AttemptOutcome, webhook_delivery_a
 from partnership.integrations.models import WebhookDelivery, WebhookSubscription
 
 from .helpers import SECRET, encode, jira_headers, jira_payload
-from .test_outbound import queued, receiver, subscribe, verify  # noqa: F401 (fixtures)
+from .test_outbound import subscribe, verify
 
 pytestmark = pytest.mark.django_db
 

@@ -16,13 +16,13 @@ from partnership.integrations.delivery import retry_delay_seconds, stale_deliver
 from partnership.integrations.models import WebhookDelivery
 from partnership.retries import LONGEST_COUNTDOWN_SECONDS
 
-from .test_outbound import new_pain_point, queued, receiver, subscribe  # noqa: F401 (fixtures)
+from .test_outbound import new_pain_point, subscribe
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def a_failed_hand_off(ivan, alice, queued, settings):  # noqa: F811
+def a_failed_hand_off(ivan, alice, queued, settings):
     settings.INTEGRATIONS_WEBHOOK_REQUEUE_AFTER_SECONDS = 120
     settings.INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS = 30
     settings.INTEGRATIONS_WEBHOOK_BACKOFF_MAX_SECONDS = 3600
@@ -44,7 +44,7 @@ def aged(delivery, *, created=None, tried=None, attempts=None):
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
 
 
-def test_a_hand_off_that_failed_is_queued_again_after_two_minutes_not_seventy(a_failed_hand_off, queued):  # noqa: F811
+def test_a_hand_off_that_failed_is_queued_again_after_two_minutes_not_seventy(a_failed_hand_off, queued):
     aged(a_failed_hand_off, created=100)
     assert tasks.webhook_deliveries_requeue() == 0  # a fresh one is probably still on its way
     aged(a_failed_hand_off, created=130)
@@ -82,7 +82,7 @@ def test_a_long_backoff_waits_in_the_database_not_in_the_broker(a_failed_hand_of
 
 
 def test_a_refused_delivery_with_a_long_backoff_ends_its_task_and_is_left_to_the_sweep(
-    ivan, alice, receiver, queued, settings  # noqa: F811
+    ivan, alice, receiver, queued, settings
 ):
     settings.INTEGRATIONS_WEBHOOK_BACKOFF_SECONDS = 600
     subscribe(ivan, url=receiver.url)

@@ -15,7 +15,7 @@ from partnership.integrations.models import WebhookDelivery, WebhookSubscription
 from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.notifications.models import Notification
 
-from .test_outbound import Receiver
+from .conftest import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -29,7 +29,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     )
     held_deliveries = serializers.SerializerMethodField(help_text="Deliveries kept while the subscription is disabled.")
     previous_secret_valid_until = serializers.DateTimeField(
-        read_only=True, help_text="Until then deliveries are signed with the previous secret too (after a rotation)."
+        read_only=True, allow_null=True, help_text="Until then deliveries are signed with the previous secret too (after a rotation)."
     )
 
     class Meta:
