@@ -3,12 +3,16 @@ attention on the dashboard (overdue milestones)."""
 
 from django.urls import reverse
 
-from partnership.score import Indicator, register
-from partnership.score.registry import Attention, AttentionSource, Direction, Pillar, register_attention
+from partnership.score import Indicator
+from partnership.score.registry import Attention, AttentionSource, Direction, Pillar
 
 from . import selectors
 
-register(
+# Collected by the score app when it is ready (partnership/declarations.py).
+INDICATORS: list[Indicator] = []
+ATTENTION: list[AttentionSource] = []
+
+INDICATORS.append(
     Indicator(
         key="initiatives.yes_rate",
         pillar=Pillar.PROACTIVITY,
@@ -23,7 +27,7 @@ register(
         ),
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="initiatives.it_originated",
         pillar=Pillar.PROACTIVITY,
@@ -35,7 +39,7 @@ register(
         description="Share of the initiatives proposed in the window that IT thought of first.",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="initiatives.on_time_delivery",
         pillar=Pillar.PROACTIVITY,
@@ -58,7 +62,7 @@ def _overdue_milestones(user, business_unit=None) -> Attention:
     return Attention(count=count, url=url)
 
 
-register_attention(
+ATTENTION.append(
     AttentionSource(
         key="initiatives.overdue_milestones",
         label="Overdue initiative milestones",

@@ -15,9 +15,12 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from partnership.notifications import Message, ReminderKind, due_stage_period, is_due_soon, register, still_in
+from partnership.notifications import Message, ReminderKind, due_stage_period, is_due_soon, still_in
 
 from .choices import OPEN_STATUSES
+
+# Collected by the notifications app when it is ready (partnership/declarations.py).
+REMINDER_KINDS: list[ReminderKind] = []
 
 KEY = "initiatives.milestone_due"
 
@@ -60,7 +63,7 @@ def _message(milestone, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key=KEY,
         label="Initiative milestones due soon or overdue",

@@ -1,11 +1,15 @@
 """The listening pillar's indicators and attention item, registered with the partnership score."""
 
-from partnership.score import Indicator, register
-from partnership.score.registry import AttentionSource, Pillar, register_attention
+from partnership.score import Indicator
+from partnership.score.registry import AttentionSource, Pillar
 
 from . import selectors
 
-register(
+# Collected by the score app when it is ready (partnership/declarations.py).
+INDICATORS: list[Indicator] = []
+ATTENTION: list[AttentionSource] = []
+
+INDICATORS.append(
     Indicator(
         key="listening.units_listened",
         pillar=Pillar.LISTENING,
@@ -17,7 +21,7 @@ register(
         description="Share of active business units IT met in a listening session during the window.",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="listening.acknowledged_within_sla",
         pillar=Pillar.LISTENING,
@@ -32,7 +36,7 @@ register(
         ),
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="listening.old_pain_points_planned",
         pillar=Pillar.LISTENING,
@@ -44,7 +48,7 @@ register(
         description="Share of the pain points at least 30 days old that are planned, resolved or closed.",
     )
 )
-register_attention(
+ATTENTION.append(
     AttentionSource(
         key="listening.past_sla",
         label="Pain points past their acknowledgement SLA",

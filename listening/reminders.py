@@ -22,11 +22,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.notifications import Message, ReminderKind, period_day, period_week, register, still_in, to_each
+from partnership.notifications import Message, ReminderKind, period_day, period_week, still_in, to_each
 from partnership.roles import Role
 
 from .choices import PainPointStatus
 from .sla import escalation_cutoff
+
+# Collected by the notifications app when it is ready (partnership/declarations.py).
+REMINDER_KINDS: list[ReminderKind] = []
 
 ACK_OVERDUE = "listening.ack_overdue"
 ACK_ESCALATED = "listening.ack_escalated"
@@ -47,9 +50,9 @@ def _pain_points(now=None):
     return PainPoint.objects.all()
 
 
-def _register_pain_point_kind(**fields) -> None:
-    """Register a kind of the pain points; its message reads their business unit."""
-    register(ReminderKind(target_model="listening.PainPoint", select_related=("business_unit",), **fields))
+def _declare_pain_point_kind(**fields) -> None:
+    """Declare a kind of the pain points; its message reads their business unit."""
+    REMINDER_KINDS.append(ReminderKind(target_model="listening.PainPoint", select_related=("business_unit",), **fields))
 
 
 # --- Acknowledgement past its SLA: the IT triage group, daily ------------------------------------
@@ -79,7 +82,7 @@ def _ack_overdue_message(pain_point, reminder):
 
 _still_new = still_in(_pain_points, status=PainPointStatus.NEW)
 
-_register_pain_point_kind(
+_declare_pain_point_kind(
     key=ACK_OVERDUE,
     label="Pain points waiting for acknowledgement",
     description="A new pain point passed its acknowledgement SLA (daily, to the IT triage group, until answered).",
@@ -110,7 +113,7 @@ def _ack_escalated_message(pain_point, reminder):
     )
 
 
-_register_pain_point_kind(
+_declare_pain_point_kind(
     key=ACK_ESCALATED,
     label="Pain points unanswered at twice their SLA (escalation)",
     description="A new pain point is still not acknowledged at twice its SLA (once, to the CIO).",
@@ -154,7 +157,7 @@ def _analysis_stale_message(pain_point, reminder):
     )
 
 
-_register_pain_point_kind(
+_declare_pain_point_kind(
     key=ANALYSIS_STALE,
     label="Pain points stuck in analysis",
     description="A pain point you analyse has been in analysis for days (weekly, until planned or declined).",
@@ -197,7 +200,7 @@ def _unit_not_listened_message(unit, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key=UNIT_NOT_LISTENED,
         label="Business units not listened to",

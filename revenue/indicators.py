@@ -24,8 +24,8 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.score import Indicator, Measure, Window, register
-from partnership.score.registry import Attention, AttentionSource, Pillar, register_attention
+from partnership.score import Indicator, Measure, Window
+from partnership.score.registry import Attention, AttentionSource, Pillar
 
 from .choices import CommitmentStatus, Stage
 from .figures import commitment_for_year, month_start, year_of
@@ -39,6 +39,10 @@ from .selectors import (
     fiscal_first_month,
     realised_between,
 )
+
+# Collected by the score app when it is ready (partnership/declarations.py).
+INDICATORS: list[Indicator] = []
+ATTENTION: list[AttentionSource] = []
 
 COMMITMENT_POINTS = {
     CommitmentStatus.MET: 100,
@@ -189,7 +193,7 @@ def commitment_attention(user, business_unit=None) -> Attention:
     )
 
 
-register(
+INDICATORS.append(
     Indicator(
         key="revenue.yearly_commitment",
         pillar=Pillar.REVENUE,
@@ -202,7 +206,7 @@ register(
         "at risk 25, missed 0.",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="revenue.realised_vs_expected",
         pillar=Pillar.REVENUE,
@@ -214,7 +218,7 @@ register(
         description="Revenue realised in the window as a share of what the projects' plans expected.",
     )
 )
-register_attention(
+ATTENTION.append(
     AttentionSource(
         key="revenue.commitment_at_risk",
         label="The yearly IT revenue commitment",

@@ -18,11 +18,14 @@ from django.db.models import F, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.notifications import Message, ReminderKind, period_month, register
+from partnership.notifications import Message, ReminderKind, period_month
 from partnership.roles import Role
 
 from .figures import year_label, year_of
 from .indicators import NEEDS_ATTENTION
+
+# Collected by the notifications app when it is ready (partnership/declarations.py).
+REMINDER_KINDS: list[ReminderKind] = []
 
 KEY = "revenue.commitment_at_risk"
 
@@ -65,7 +68,7 @@ def _message(cio, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key=KEY,
         label="Yearly revenue commitment at risk",

@@ -6,12 +6,16 @@ score indicators. Each indicator also gives `measure_by_unit`, so that the score
 business unit in a fixed number of queries.
 """
 
-from partnership.score import Indicator, register
-from partnership.score.registry import Attention, AttentionSource, Pillar, register_attention
+from partnership.score import Indicator
+from partnership.score.registry import Attention, AttentionSource, Pillar
 
 from . import selectors
 
-register(
+# Collected by the score app when it is ready (partnership/declarations.py).
+INDICATORS: list[Indicator] = []
+ATTENTION: list[AttentionSource] = []
+
+INDICATORS.append(
     Indicator(
         key="steering.business_attendance",
         pillar=Pillar.SHARING,
@@ -23,7 +27,7 @@ register(
         description="Share of the business members' recorded attendance at committee meetings that was “present”.",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="steering.decisions_with_buy_in",
         pillar=Pillar.SHARING,
@@ -38,7 +42,7 @@ register(
         ),
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="steering.events_held",
         pillar=Pillar.SHARING,
@@ -50,7 +54,7 @@ register(
         description="Events IT held for the business in the window (for a unit: those open to it).",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="steering.event_business_attendance",
         pillar=Pillar.SHARING,
@@ -71,7 +75,7 @@ def _overdue_action_items(user, business_unit=None) -> Attention:
     return Attention(count=count, url=url)
 
 
-register_attention(
+ATTENTION.append(
     AttentionSource(
         key="steering.overdue_action_items",
         label="Overdue steering action items",

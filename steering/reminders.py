@@ -18,17 +18,12 @@ from django.conf import settings
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from partnership.notifications import (
-    Message,
-    ReminderKind,
-    dated_period,
-    due_stage_period,
-    is_due_soon,
-    register,
-    still_in,
-)
+from partnership.notifications import Message, ReminderKind, dated_period, due_stage_period, is_due_soon, still_in
 
 from .choices import DecisionStatus, MemberRole
+
+# Collected by the notifications app when it is ready (partnership/declarations.py).
+REMINDER_KINDS: list[ReminderKind] = []
 
 
 def _today(now) -> datetime.date:
@@ -74,7 +69,7 @@ def _action_item_message(item, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key="steering.action_item_due",
         label="Steering action items due soon or overdue",
@@ -121,7 +116,7 @@ def _meeting_message(meeting, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key="steering.meeting_upcoming",
         label="Upcoming steering meetings",
@@ -177,7 +172,7 @@ def _decision_message(decision, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key="steering.decision_review_due",
         label="Steering decisions to review",

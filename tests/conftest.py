@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from partnership.roles import Role
@@ -13,6 +14,11 @@ from .factories import PASSWORD, BusinessUnitFactory, UserFactory
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # beside it are still synchronous and safe. Tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests check results, not speed: no per-example deadline, which a busy CI machine
+# (two cores shared with PostgreSQL, Redis and a browser) would miss now and then.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

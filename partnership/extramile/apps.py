@@ -7,6 +7,3 @@ class ExtraMileConfig(AppConfig):
     name = "partnership.extramile"
     label = "extramile"
     verbose_name = "Take the extra mile"
-
-    def ready(self):
-        from . import indicators, reminders  # noqa: F401  (registers the pillar's indicators and reminder kinds)

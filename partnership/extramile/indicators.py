@@ -3,11 +3,15 @@
 Imported from `ExtraMileConfig.ready()`.
 """
 
-from ..score import Indicator, register
-from ..score.registry import Attention, AttentionSource, Pillar, register_attention
+from ..score import Indicator
+from ..score.registry import Attention, AttentionSource, Pillar
 from . import measures, selectors
 
-register(
+# Collected by the score app when it is ready (partnership/declarations.py).
+INDICATORS: list[Indicator] = []
+ATTENTION: list[AttentionSource] = []
+
+INDICATORS.append(
     Indicator(
         key="extra_mile.actions_per_resolved",
         pillar=Pillar.EXTRA_MILE,
@@ -23,7 +27,7 @@ register(
         ),
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="extra_mile.average_rating",
         pillar=Pillar.EXTRA_MILE,
@@ -35,7 +39,7 @@ register(
         description="Average rating (1-5) the business gave the confirmed actions performed in the window.",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="extra_mile.check_ins_on_time",
         pillar=Pillar.EXTRA_MILE,
@@ -47,7 +51,7 @@ register(
         description="Share of the check-ins due in the window that the key user (or IT) answered by the due time.",
     )
 )
-register(
+INDICATORS.append(
     Indicator(
         key="extra_mile.survey_average",
         pillar=Pillar.EXTRA_MILE,
@@ -70,7 +74,7 @@ def _overdue_check_ins(user, business_unit=None) -> Attention:
     return Attention(count=selectors.overdue_check_in_count(user, business_unit), url=url)
 
 
-register_attention(
+ATTENTION.append(
     AttentionSource(
         key="extra_mile.overdue_check_ins",
         label="Overdue check-ins after downtime",

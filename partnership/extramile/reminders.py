@@ -28,9 +28,12 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
-from ..notifications import Message, ReminderKind, register, still_in, to_each, union
+from ..notifications import Message, ReminderKind, still_in, to_each, union
 from ..roles import Role
 from .choices import ActionStatus, CheckInStatus, SurveyRole
+
+# Collected by the notifications app when it is ready (partnership/declarations.py).
+REMINDER_KINDS: list[ReminderKind] = []
 
 CHECK_IN_DUE = "extramile.check_in_due"
 CHECK_IN_OVERDUE = "extramile.check_in_overdue"
@@ -137,14 +140,14 @@ def _check_in_escalated_message(check_in, reminder):
     )
 
 
-def _register_check_in_kind(**fields) -> None:
-    """Register a kind of the check-ins; its message reads the window and the key user's unit."""
-    register(
+def _declare_check_in_kind(**fields) -> None:
+    """Declare a kind of the check-ins; its message reads the window and the key user's unit."""
+    REMINDER_KINDS.append(
         ReminderKind(target_model="extramile.CheckIn", select_related=("window", "key_user__business_unit"), **fields)
     )
 
 
-_register_check_in_kind(
+_declare_check_in_kind(
     key=CHECK_IN_DUE,
     label="Check-ins after maintenance due soon",
     description=(
@@ -155,7 +158,7 @@ _register_check_in_kind(
     message=_check_in_due_message,
     still_due=still_in(_pending_before_due),
 )
-_register_check_in_kind(
+_declare_check_in_kind(
     key=CHECK_IN_OVERDUE,
     label="Overdue check-ins after maintenance",
     description="Your check-in after planned downtime is overdue (once, to the key user).",
@@ -163,7 +166,7 @@ _register_check_in_kind(
     message=_check_in_overdue_message,
     still_due=_still_pending,
 )
-_register_check_in_kind(
+_declare_check_in_kind(
     key=CHECK_IN_ESCALATED,
     label="Key users who did not check in after maintenance (IT)",
     description=(
@@ -234,7 +237,7 @@ def _ensure_link_content_type(sender, using=DEFAULT_DB_ALIAS, **kwargs):
 
 post_migrate.connect(_ensure_link_content_type, dispatch_uid="extramile-rating-link-content-type")
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key=RATING_PENDING,
         label="Extra-mile actions waiting for your rating",
@@ -277,7 +280,7 @@ def _survey_message(survey, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key=SURVEY_PENDING,
         label="Surveys after a resolved pain point",

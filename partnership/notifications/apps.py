@@ -7,3 +7,10 @@ class NotificationsConfig(AppConfig):
     name = "partnership.notifications"
     label = "notifications"
     verbose_name = "Notifications and reminders"
+
+    def ready(self):
+        from ..declarations import declared
+        from .registry import register
+
+        for kind in declared("reminders", "REMINDER_KINDS"):
+            register(kind)

@@ -9,4 +9,10 @@ class ScoreAppConfig(AppConfig):
     verbose_name = "Partnership score"
 
     def ready(self):
-        from . import reminders  # noqa: F401  (registers the quarterly pulse reminder)
+        from ..declarations import declared
+        from .registry import register, register_attention
+
+        for indicator in declared("indicators", "INDICATORS"):
+            register(indicator)
+        for source in declared("indicators", "ATTENTION"):
+            register_attention(source)

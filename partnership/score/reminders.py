@@ -2,8 +2,11 @@
 
 from django.db.models import Exists, F, OuterRef, Value
 
-from ..notifications import Message, ReminderKind, period_quarter, register
+from ..notifications import Message, ReminderKind, period_quarter
 from ..roles import Role
+
+# Collected by the notifications app when it is ready (partnership/declarations.py).
+REMINDER_KINDS: list[ReminderKind] = []
 
 
 def _pulse_due(now):
@@ -36,7 +39,7 @@ def _message(user, reminder):
     )
 
 
-register(
+REMINDER_KINDS.append(
     ReminderKind(
         key="partnership.pulse_due",
         label="Quarterly business pulse",
