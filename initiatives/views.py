@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from partnership import pages
+from partnership.bounds import parse_id
 from partnership.models import BusinessUnit
 from partnership.roles import Role
 from partnership.score import Window
@@ -146,7 +147,7 @@ def initiative_create(request):
         )
         return done or render(request, "initiatives/initiative_form.html", {"form": form}, status=400)
     initial = {"it_owner": request.user}
-    pain_point_ids = [v for v in request.GET.getlist("pain_point") if v.isdigit()]
+    pain_point_ids = [pk for pk in map(parse_id, request.GET.getlist("pain_point")) if pk]
     if pain_point_ids:
         initial.update({"pain_points": pain_point_ids, "origin": Origin.PAIN_POINTS})
     form = InitiativeForm(initial=initial, user=request.user)

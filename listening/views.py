@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import pages
+from partnership.bounds import parse_id
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
@@ -305,7 +306,7 @@ def similar(request):
     text = request.GET.get("q", "")[:200]
     exclude = request.GET.get("exclude")
     results = selectors.similar_open_pain_points(
-        user=request.user, text=text, exclude_pk=int(exclude) if exclude and exclude.isdigit() else None
+        user=request.user, text=text, exclude_pk=parse_id(exclude)
     )
     return JsonResponse(
         {

@@ -13,6 +13,7 @@ attack on the arithmetic that shows it), never data.
 """
 
 import datetime
+import math
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -65,6 +66,35 @@ def range_message(low, high) -> str:
     return f"Enter a number between {_shown(low)} and {_shown(high)}."
 
 
+FINITE_MESSAGE = "Enter a finite number (not infinity or NaN)."
+
+
+def finite_decimal(value):
+    """A number that is one: `Decimal("Infinity")`, `Decimal("NaN")` and the float infinity that
+    JSON's `1e400` reads as are refused (a Decimal NaN cannot even be compared with a limit: it
+    raises InvalidOperation). Every range validator below calls it first, so every number field
+    of every path (pages, API, webhooks, admin) has it."""
+    # Decimal("1E+400") is finite: its range validator refuses it, with the range.
+    finite = value.is_finite() if isinstance(value, Decimal) else not isinstance(value, float) or math.isfinite(value)
+    if not finite:
+        raise ValidationError(FINITE_MESSAGE, code="not_finite")
+
+
+def parse_id(value) -> int | None:
+    """The primary key a query parameter or form value names, or None for anything that is not
+    one: only ASCII digits ("²" and "١" are digits to `str.isdigit()` but `int()` refuses the
+    first), from 1 to ID_MAX (a bigger number fits no bigint column)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 1 <= value <= ID_MAX else None
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 1 <= number <= ID_MAX else None
+
+
 @deconstructible
 class NumberRangeValidator:
     """Refuses a number outside [low, high] with one message, the same on every path.
@@ -83,6 +113,7 @@ class NumberRangeValidator:
     def __call__(self, value):
         if value is None:
             return
+        finite_decimal(value)
         try:
             inside = self.low <= value <= self.high
         except TypeError:

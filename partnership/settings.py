@@ -259,6 +259,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["partnership.api.permissions.IsAuthenticatedWithScope"],
+    # Every JSON body is read by partnership/jsonbody.py: too deep, infinite numbers and lone
+    # surrogates answer 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "partnership.jsonbody.PortalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "partnership.api.filtering.GivenFiltersBackend",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from partnership import bounds
 from partnership.models import BusinessUnit
 from partnership.roles import Role
 
@@ -103,12 +104,12 @@ class AbandonForm(forms.Form):
 
 class EntryForm(forms.Form):
     month = MonthField(label="Month")
-    amount = forms.DecimalField(label="Amount", max_digits=14)
+    amount = forms.DecimalField(label="Amount", max_digits=14, validators=bounds.SIGNED_MONEY)
     note = forms.CharField(label="Note", max_length=300, required=False)
 
 
 class EntryEditForm(forms.Form):
-    amount = forms.DecimalField(label="Amount", max_digits=14)
+    amount = forms.DecimalField(label="Amount", max_digits=14, validators=bounds.SIGNED_MONEY)
     note = forms.CharField(label="Note", max_length=300, required=False)
 
 

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from ..bounds import parse_id
 from ..roles import is_it_staff
 from ..visibility import visible_to_each
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionTrigger, SurveyRole
@@ -84,12 +85,12 @@ def action_filter(queryset, params, *, user):
         queryset = queryset.filter(kind=params["kind"])
     if params.get("status") in ActionStatus.values:
         queryset = queryset.filter(status=params["status"])
-    if (params.get("unit") or "").isdigit():
-        queryset = queryset.filter(business_unit_id=int(params["unit"]))
+    if unit := parse_id(params.get("unit")):
+        queryset = queryset.filter(business_unit_id=unit)
     if params.get("performer") == "me":
         queryset = queryset.filter(performed_by=user)
-    elif (params.get("performer") or "").isdigit():
-        queryset = queryset.filter(performed_by_id=int(params["performer"]))
+    elif performer := parse_id(params.get("performer")):
+        queryset = queryset.filter(performed_by_id=performer)
     if params.get("confirmed") == "yes":
         queryset = queryset.filter(rating_count__gt=0)
     elif params.get("confirmed") == "no":
@@ -100,11 +101,9 @@ def action_filter(queryset, params, *, user):
         queryset = queryset.filter(performed_on__gte=_date(params["from"]))
     if _date(params.get("to")):
         queryset = queryset.filter(performed_on__lte=_date(params["to"]))
-    if params.get("subject_type") and (params.get("subject_id") or "").isdigit():
+    if params.get("subject_type") and (subject_id := parse_id(params.get("subject_id"))):
         app_label, _, model = params["subject_type"].partition(".")
-        queryset = queryset.filter(
-            subject_type__app_label=app_label, subject_type__model=model, subject_id=int(params["subject_id"])
-        )
+        queryset = queryset.filter(subject_type__app_label=app_label, subject_type__model=model, subject_id=subject_id)
     return queryset
 
 
@@ -163,10 +162,10 @@ def check_in_filter(queryset, params):
         queryset = queryset.filter(status=CheckInStatus.PENDING)
     elif state in (CheckInStatus.OK, CheckInStatus.PROBLEM):
         queryset = queryset.filter(status=state)
-    if (params.get("unit") or "").isdigit():
-        queryset = queryset.filter(key_user__business_unit_id=int(params["unit"]))
-    if (params.get("window") or "").isdigit():
-        queryset = queryset.filter(window_id=int(params["window"]))
+    if unit := parse_id(params.get("unit")):
+        queryset = queryset.filter(key_user__business_unit_id=unit)
+    if window := parse_id(params.get("window")):
+        queryset = queryset.filter(window_id=window)
     if _date(params.get("due_from")):
         queryset = queryset.filter(due_at__date__gte=_date(params["due_from"]))
     if _date(params.get("due_to")):
@@ -219,10 +218,10 @@ def survey_filter(queryset, params):
         queryset = queryset.filter(answered_at__isnull=False)
     elif state == "expired":
         queryset = queryset.filter(answered_at__isnull=True, due_at__lt=now)
-    if (params.get("unit") or "").isdigit():
-        queryset = queryset.filter(business_unit_id=int(params["unit"]))
-    if (params.get("pain_point") or "").isdigit():
-        queryset = queryset.filter(pain_point_id=int(params["pain_point"]))
+    if unit := parse_id(params.get("unit")):
+        queryset = queryset.filter(business_unit_id=unit)
+    if pain_point := parse_id(params.get("pain_point")):
+        queryset = queryset.filter(pain_point_id=pain_point)
     if _date(params.get("from")):
         queryset = queryset.filter(resolved_at__date__gte=_date(params["from"]))
     if _date(params.get("to")):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import pages
+from ..bounds import parse_id
 from ..models import BusinessUnit
 from . import selectors, services
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionStatus
@@ -110,13 +111,14 @@ def _prefill_subject(request):
         value = request.GET.get(parameter) or ""
         if not value:
             continue
-        if not value.isdigit():
+        pk = parse_id(value)
+        if pk is None:
             raise Http404("No such subject.")
         try:
             model = apps.get_model(label)
         except LookupError:
             raise Http404("That kind of subject does not exist yet.") from None
-        return get_object_or_404(model.objects.for_user(request.user), pk=int(value))
+        return get_object_or_404(model.objects.for_user(request.user), pk=pk)
     return None
 
 
@@ -257,8 +259,8 @@ def suggestion_list(request):
     queryset = selectors.suggestion_list(user=request.user)
     if state in SuggestionStatus.values:
         queryset = queryset.filter(status=state)
-    if (request.GET.get("unit") or "").isdigit():
-        queryset = queryset.filter(business_unit_id=int(request.GET["unit"]))
+    if unit := parse_id(request.GET.get("unit")):
+        queryset = queryset.filter(business_unit_id=unit)
     page = _page(request, queryset)
     page.object_list = selectors.attach_evidence(page.object_list)
     return render(

@@ -13,7 +13,6 @@ not lead back here.
 """
 
 import datetime
-import json
 import logging
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.datastructures import CaseInsensitiveMapping
 from django.utils.module_loading import import_string
 
+from .. import jsonbody
 from ..models import BusinessUnit
 from ..roles import Role
 from .choices import CLAIMING_RESULTS, InboundResult, SourceKind
@@ -195,9 +195,9 @@ def inbound_delivery_receive(*, source_name: str, headers, body: bytes, now=None
     except SignatureError as exc:
         return _refuse(source, source.name, 401, str(exc))
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return _refuse(source, source.name, 400, f"The body is not valid JSON: {exc}")
+        payload = jsonbody.loads(body)
+    except jsonbody.JSONBodyError as exc:
+        return _refuse(source, source.name, 400, str(exc))
     if not isinstance(payload, dict):
         return _refuse(source, source.name, 400, "The body must be a JSON object.")
     if _contains_nul(payload):

@@ -29,12 +29,23 @@ def _hmac(key: bytes, message: bytes) -> bytes:
 
 
 def _matches(candidates, expected_for) -> bool:
-    """True when some candidate signature equals the expected one for some secret."""
+    """True when some candidate signature equals the expected one for some secret. Compared as
+    bytes: `hmac.compare_digest` raises on a text with a character past ASCII."""
     return any(
-        hmac.compare_digest(candidate, expected)
+        hmac.compare_digest(candidate.encode(), expected.encode())
         for expected in expected_for
         for candidate in candidates
     )
+
+
+def _header(headers, name: str) -> str:
+    """A signature header's value ("" when missing). Every header a signature reads comes
+    through here: a value past ASCII (sent by no ticketing system, and unauthenticated) is
+    refused as a bad signature, never compared or decoded."""
+    value = headers.get(name, "")
+    if not value.isascii():
+        raise SignatureError(f"The {name} header holds characters other than ASCII.")
+    return value
 
 
 def standard_webhooks_key(secret: str) -> bytes:
@@ -60,7 +71,7 @@ def _unix_timestamp(value: str, header: str) -> datetime.datetime:
 
 
 def verify_jira(*, secrets, headers, body: bytes, now=None, tolerance: int = 300) -> None:
-    header = headers.get("X-Hub-Signature", "")
+    header = _header(headers, "X-Hub-Signature")
     if not header:
         raise SignatureError("The X-Hub-Signature header is missing.")
     method, _, signature = header.partition("=")
@@ -72,8 +83,8 @@ def verify_jira(*, secrets, headers, body: bytes, now=None, tolerance: int = 300
 
 
 def verify_zendesk(*, secrets, headers, body: bytes, now=None, tolerance: int = 300) -> None:
-    signature = headers.get("X-Zendesk-Webhook-Signature", "")
-    stamp = headers.get("X-Zendesk-Webhook-Signature-Timestamp", "")
+    signature = _header(headers, "X-Zendesk-Webhook-Signature")
+    stamp = _header(headers, "X-Zendesk-Webhook-Signature-Timestamp")
     if not signature or not stamp:
         raise SignatureError("The X-Zendesk-Webhook-Signature or -Timestamp header is missing.")
     expected = [base64.b64encode(_hmac(s.encode(), stamp.encode() + body)).decode() for s in secrets]
@@ -88,8 +99,8 @@ def verify_zendesk(*, secrets, headers, body: bytes, now=None, tolerance: int = 
 
 
 def verify_servicenow(*, secrets, headers, body: bytes, now=None, tolerance: int = 300) -> None:
-    signature = headers.get("X-ServiceNow-Signature", "")
-    stamp = headers.get("X-ServiceNow-Timestamp", "")
+    signature = _header(headers, "X-ServiceNow-Signature")
+    stamp = _header(headers, "X-ServiceNow-Timestamp")
     if not signature or not stamp:
         raise SignatureError("The X-ServiceNow-Signature or X-ServiceNow-Timestamp header is missing.")
     method, _, value = signature.partition("=")
@@ -108,9 +119,9 @@ def standard_signature(*, secret: str, message_id: str, timestamp: int, body: by
 
 
 def verify_standard(*, secrets, headers, body: bytes, now=None, tolerance: int = 300) -> None:
-    message_id = headers.get("webhook-id", "")
-    stamp = headers.get("webhook-timestamp", "")
-    header = headers.get("webhook-signature", "")
+    message_id = _header(headers, "webhook-id")
+    stamp = _header(headers, "webhook-timestamp")
+    header = _header(headers, "webhook-signature")
     if not message_id or not stamp or not header:
         raise SignatureError("The webhook-id, webhook-timestamp or webhook-signature header is missing.")
     moment = _unix_timestamp(stamp.strip(), "webhook-timestamp")

@@ -6,7 +6,7 @@ the row is marked and the transaction commits. A worker killed in the middle of 
 rows it had not reached waiting, and can repeat at most the one e-mail whose SMTP answer came in
 the instant before its commit; sending after the commit could lose that e-mail instead.
 """
-
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -72,7 +72,20 @@ def _reminder_email(row: Reminder, note) -> EmailMultiAlternatives:
     )
 
 
+# Line breaks of every kind (CR, LF, NEL, the Unicode line and paragraph separators) and the other
+# control characters, with the spaces around them.
+_BREAKS = re.compile(r"\s*[\x00-\x1f\x7f\x85\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """`text` as one line of a mail header: a title stored with a line break (through an import,
+    the admin or an old row) would make Django refuse the whole e-mail (BadHeaderError), and the
+    sender would stop at it on every run, so nobody is reminded."""
+    return _BREAKS.sub(" ", text).strip()
+
+
 def _email(*, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+    """Every e-mail of the portal's reminders; its subject is made one line here."""
     context = {
         **context,
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
@@ -80,7 +93,7 @@ def _email(*, to: str, subject: str, template: str, context: dict) -> EmailMulti
         "inbox_url": absolute_url(reverse("inbox")),
     }
     message = EmailMultiAlternatives(
-        subject=f"[IT Partnership Portal] {subject}"[:250],
+        subject=f"[IT Partnership Portal] {one_line(subject)}"[:250],
         body=render_to_string(f"{template}.txt", context),
         to=[to],
     )

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from partnership.bounds import parse_id
+
 from ..choices import Category, Stage
 from ..figures import year_bounds
 from ..models import RevenueEntry, RevenueProject
@@ -22,7 +24,7 @@ class RevenueProjectFilter(django_filters.FilterSet):
         fields = ["stage", "category", "it_sponsor", "it_lead"]
 
     def filter_unit(self, queryset, name, value):
-        condition = Q(slug=value) | (Q(pk=value) if value.isdigit() else Q())
+        condition = Q(slug=value) | (Q(pk=pk) if (pk := parse_id(value)) else Q())
         through = RevenueProject.business_units.through.objects.filter(
             businessunit__in=RevenueProject.business_units.field.related_model.objects.filter(condition)
         )

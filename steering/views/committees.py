@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership import pages
+from partnership.bounds import parse_id
 
 from .. import selectors, services
 from ..choices import Topic
@@ -158,8 +159,8 @@ def decision_create(request, pk):
     committee = _visible_committee(request, pk)
     require(can_manage_committee(request.user, committee))
     initial = {"topic": committee.scope}
-    meeting_id = request.GET.get("meeting")
-    if meeting_id and meeting_id.isdigit() and committee.meetings.filter(pk=meeting_id).exists():
+    meeting_id = parse_id(request.GET.get("meeting"))
+    if meeting_id and committee.meetings.filter(pk=meeting_id).exists():
         initial["meeting"] = meeting_id
     form = DecisionForm(request.POST or None, committee=committee, initial=initial)
     done = pages.submit(

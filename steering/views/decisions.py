@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from partnership import pages
+from partnership.bounds import parse_id
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
@@ -22,7 +23,7 @@ def decision_list(request):
     user = request.user
     params = request.GET
     committees = Committee.objects.for_user(user).only("pk", "name")
-    committee = committees.filter(pk=params["committee"]).first() if params.get("committee", "").isdigit() else None
+    committee = committees.filter(pk=committee_id).first() if (committee_id := parse_id(params.get("committee"))) else None
     unit = BusinessUnit.objects.filter(slug=params.get("unit", "")).first() if params.get("unit") else None
     filters = {
         "q": params.get("q", "").strip(),

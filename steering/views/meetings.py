@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from partnership import pages
+from partnership.bounds import parse_id
 from partnership.models import BusinessUnit
 
 from .. import selectors, services
@@ -18,8 +19,8 @@ def meeting_list(request):
     user = request.user
     committees = Committee.objects.for_user(user).only("pk", "name")
     committee = None
-    committee_id = request.GET.get("committee", "")
-    if committee_id.isdigit():
+    committee_id = parse_id(request.GET.get("committee"))
+    if committee_id:
         committee = committees.filter(pk=committee_id).first()
     unit = BusinessUnit.objects.filter(slug=request.GET.get("unit", "")).first() if request.GET.get("unit") else None
     q = request.GET.get("q", "").strip()

@@ -4,7 +4,7 @@ latter only describe the inbound payloads in the OpenAPI schema)."""
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from ... import bounds
+from ...api.fields import PortalDateTimeField
 from ..choices import DeliveryStatus, InboundResult, WebhookEvent
 from ..destinations import validate_webhook_url
 from ..models import WebhookDelivery, WebhookSubscription
@@ -68,7 +68,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 
 
 class RedeliverSinceSerializer(serializers.Serializer):
-    since = serializers.DateTimeField(validators=bounds.YEARS, help_text="Send again the failed deliveries created at or after this time.")
+    since = PortalDateTimeField(help_text="Send again the failed deliveries created at or after this time.")
 
 
 class RedeliveredSerializer(serializers.Serializer):
