@@ -20,6 +20,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 hypothesis_settings.register_profile("portal", deadline=None)
 hypothesis_settings.load_profile("portal")
 
+SQLITE_REFUSAL = (
+    "The tests run on PostgreSQL, as production does, and the configured database is SQLite "
+    "(DATABASE_URL is not set, or names SQLite). Run `make test` (it starts a PostgreSQL of its own), "
+    "or set DATABASE_URL=postgres://..., or set PORTAL_TESTS_ALLOW_SQLITE=true to run on SQLite anyway "
+    "(many tests then fail: they need PostgreSQL's locking and full-text search)."
+)
+
+
+def pytest_configure(config):
+    """Refuse to run on SQLite unless asked: a plain `pytest` without DATABASE_URL would otherwise
+    run on the laptop default of `make run` and fail a hundred tests for reasons that are not bugs.
+    The tests of the SQLite default itself run the portal in subprocesses, so they are not affected."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    allowed = os.environ.get("PORTAL_TESTS_ALLOW_SQLITE", "").strip().lower() in {"true", "1", "yes", "on"}
+    if engine == "django.db.backends.sqlite3" and not allowed:
+        raise pytest.UsageError(SQLITE_REFUSAL)
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
