@@ -9,14 +9,28 @@ longer see keeps its date but shows no title or body (`hide_unseeable`).
 
 A model without `for_user` (a user, the rows of a many-to-many table) has no visibility rule of
 its own: whoever is addressed may see it.
+
+References. What a page, an API answer or an export says about ANOTHER object than the one shown
+(an extra-mile action's subject, the pain point a merged one continues in, the listening session a
+pain point came from, the pain point a check-in raised) goes through `reference_to(user, holder,
+relation)`: a `Reference` with the object's title and page when `user` may see it by its model's
+`for_user`, else "An item you cannot see" with no link (the id stays, as on the holder's own
+column). Templates use `{% reference holder "relation" %}` (partnership/templatetags/references.py),
+the API `ReferenceField` (partnership/api/fields.py). A list prefetches the relation with
+`readable(user, "relation")` so that it costs one query per kind of object, whatever its length;
+an object the reader may not see is then never even loaded.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, Prefetch, Value
+from django.utils.html import format_html
 
 from .roles import load_role_names
 
@@ -132,3 +146,92 @@ def hide_unseeable(user, notifications: Iterable) -> list:
         if note.hidden:
             note.title, note.body, note.url = HIDDEN_TITLE, "", ""
     return notifications
+
+
+# --- References to other objects -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a reader is told about an object another one refers to: its title and page when they
+    may see it; otherwise UNSEEN_TITLE, no page (`visible` False). `pk` is the referenced id."""
+
+    pk: object
+    title: str
+    url: str | None
+    visible: bool
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def link(self) -> str:
+        """A link to the object (its title when it has no page), or a muted "An item you cannot
+        see" without one: what a page shows (`{{ ref.link }}`)."""
+        if self.visible and self.url:
+            return format_html('<a href="{}">{}</a>', self.url, self.title)
+        if self.visible:
+            return format_html("{}", self.title)
+        return format_html('<span class="text-body-secondary">{}</span>', self.title)
+
+    def __html__(self) -> str:  # `{% reference holder "relation" %}` without `as` shows the link
+        return self.link
+
+
+def reader_attr(relation: str) -> str:
+    """Where `readable` puts the object a relation leads to as the reader may see it."""
+    return f"{relation}_for_reader"
+
+
+def _relation(model, relation: str):
+    return model._meta.get_field(relation)
+
+
+def _raw_id(holder, field):
+    return getattr(holder, field.fk_field if isinstance(field, GenericForeignKey) else field.attname)
+
+
+def readable(user, relation: str, model=None, *, models: Iterable = ()):
+    """A prefetch of `relation` (a foreign key, or a generic relation with the `models` it may
+    lead to) through each target model's `for_user(user)`, for `reference_to` on a list: one query
+    per kind of object, and an object the user may not see is never loaded. Pass the holder
+    `model` for a foreign key."""
+    if models:
+        querysets = [target.objects.for_user(user) for target in models]
+        return GenericPrefetch(relation, querysets, to_attr=reader_attr(relation))
+    target = _relation(model, relation).related_model
+    return Prefetch(relation, queryset=target.objects.for_user(user), to_attr=reader_attr(relation))
+
+
+def _shown(obj, pk) -> Reference:
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    return Reference(pk=pk, title=str(obj), url=url or None, visible=True)
+
+
+def reference_to(user, holder, relation: str) -> Reference | None:
+    """`holder.<relation>` as `user` is told of it: None without one; its title and page when the
+    target model's `for_user(user)` holds it; UNSEEN_TITLE without a link otherwise. No query when
+    the list prefetched the relation with `readable`; one (through `for_user`, so nothing unseen
+    is loaded) otherwise."""
+    field = _relation(type(holder), relation)
+    pk = _raw_id(holder, field)
+    if pk is None:
+        return None
+    hidden = Reference(pk=pk, title=UNSEEN_TITLE, url=None, visible=False)
+    attr = reader_attr(relation)
+    if hasattr(holder, attr):  # prefetched through for_user(user) by `readable`
+        obj = getattr(holder, attr)
+        return hidden if obj is None else _shown(obj, pk)
+    if user is None:
+        return hidden
+    if isinstance(field, GenericForeignKey):
+        content_type = getattr(holder, field.ct_field)
+        target = content_type.model_class() if content_type is not None else None
+    else:
+        target = field.related_model
+    if target is None:
+        return hidden
+    rule = _rule(target)
+    queryset = rule(user) if rule is not None else target._default_manager.all()
+    obj = queryset.filter(pk=pk).first()
+    return hidden if obj is None else _shown(obj, pk)

@@ -4,6 +4,7 @@ from django.db import models
 from rest_framework import serializers
 
 from partnership.bounds import YEAR_MAX, YEAR_MESSAGE, YEAR_MIN
+from partnership.visibility import reference_to
 
 
 class PortalDateTimeField(serializers.DateTimeField):
@@ -32,3 +33,21 @@ def _check_year(value, slack: int = 0) -> None:
 def install() -> None:
     """Every ModelSerializer maps model date-times to PortalDateTimeField."""
     serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = PortalDateTimeField
+
+
+class ReferenceField(serializers.CharField):
+    """One part ("title" or "url") of a reference to another object, as the requesting user may
+    see it (`partnership.visibility.reference_to`): the title, or "An item you cannot see" and a
+    null url when they may not see it; null without one. The holder's own `<relation>_id` column
+    stays as it is: an id says which item it was, not what it says."""
+
+    def __init__(self, relation: str, part: str = "title", **kwargs):
+        assert part in ("title", "url")
+        self.relation, self.part = relation, part
+        kwargs.update(source="*", read_only=True, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, holder):
+        request = self.context.get("request")
+        found = reference_to(getattr(request, "user", None), holder, self.relation)
+        return None if found is None else getattr(found, self.part)

@@ -27,7 +27,6 @@ from django.utils import timezone
 from .. import bounds
 from ..audit import AuditedModel
 from ..roles import is_it_staff
-from ..visibility import UNSEEN_TITLE
 from .choices import (
     ActionKind,
     ActionStatus,
@@ -131,25 +130,9 @@ class ExtraMileAction(AuditedModel):
     def is_done(self) -> bool:
         return self.status == ActionStatus.DONE
 
-    # What an action followed, as its reader is told. `selectors.action_annotate(queryset, user=reader)`
-    # fetches the subject through its model's for_user(reader) into `subject_for_reader`: a subject
-    # the reader may not see is never loaded, and pages, the API and exports show UNSEEN_TITLE with
-    # no link instead. An action read any other way shows no subject title either (never the raw
-    # `subject`, which ignores the reader).
-
-    @property
-    def subject_title(self) -> str | None:
-        """The subject's title, UNSEEN_TITLE when the reader may not see it, None without a subject."""
-        if self.subject_id is None:
-            return None
-        subject = getattr(self, "subject_for_reader", None)
-        return str(subject) if subject is not None else UNSEEN_TITLE
-
-    @property
-    def subject_url(self) -> str | None:
-        """The subject's page, only when the reader may see it."""
-        subject = getattr(self, "subject_for_reader", None) if self.subject_id is not None else None
-        return subject.get_absolute_url() if subject is not None else None
+    # What an action followed is shown through partnership.visibility.reference_to(reader, action,
+    # "subject") only (never the raw `subject`, which ignores the reader); lists prefetch it with
+    # selectors.action_annotate.
 
 
 class ExtraMileRatingQuerySet(models.QuerySet):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,7 +20,7 @@ from django.utils.dateparse import parse_date
 
 from ..bounds import parse_id
 from ..roles import is_it_staff
-from ..visibility import visible_to_each
+from ..visibility import readable, visible_to_each
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionTrigger, SurveyRole
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
 
@@ -33,22 +32,22 @@ def _count(queryset, field: str):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def _subjects_for(user) -> GenericPrefetch:
-    """The actions' subjects, each read through its model's `for_user(user)` into
-    `subject_for_reader` (None for one the user may not see): one query per kind of subject on the
-    page, whatever its size (none for a page without subjects)."""
-    readable = []
+def _subjects_for(user):
+    """The actions' subjects, each read through its model's `for_user(user)` for
+    `visibility.reference_to` (None for one the user may not see): one query per kind of subject
+    on the page, whatever its size (none for a page without subjects)."""
+    models = []
     for label in SUBJECT_MODELS:
         try:
-            readable.append(apps.get_model(label).objects.for_user(user))
+            models.append(apps.get_model(label))
         except LookupError:  # an app not installed has no subjects to show
             continue
-    return GenericPrefetch("subject", readable, to_attr="subject_for_reader")
+    return readable(user, "subject", models=models)
 
 
 def action_annotate(queryset, *, user):
-    """What lists show: performer, unit, subject type, the subject as `user` may see it (see
-    `ExtraMileAction.subject_title`), the rating count and average, and whether `user` is a
+    """What lists show: performer, unit, subject type, the subject as `user` may see it (for
+    `visibility.reference_to`), the rating count and average, and whether `user` is a
     recipient and has rated."""
     ratings = ExtraMileRating.objects.filter(action=OuterRef("pk")).order_by().values("action")
     queryset = queryset.select_related("performed_by", "business_unit", "subject_type").prefetch_related(_subjects_for(user))

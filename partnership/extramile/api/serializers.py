@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from ...api.fields import ReferenceField
 from ...models import BusinessUnit, User
 from ..choices import PROPOSAL_KIND_CHOICES, SUBJECT_MODELS
 from ..models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
@@ -37,13 +38,10 @@ class ExtraMileActionSerializer(serializers.ModelSerializer):
     rating_count = serializers.IntegerField(read_only=True)
     average_rating = serializers.FloatField(read_only=True, allow_null=True)
     is_confirmed = serializers.SerializerMethodField()
-    subject_title = serializers.CharField(
-        read_only=True, allow_null=True,
-        help_text='The subject\'s title, or "An item you cannot see" when you may not see it; null without a subject.',
+    subject_title = ReferenceField(
+        "subject", help_text='The subject\'s title, or "An item you cannot see" when you may not see it; null without a subject.',
     )
-    subject_url = serializers.CharField(
-        read_only=True, allow_null=True, help_text="The subject's page, only when you may see it."
-    )
+    subject_url = ReferenceField("subject", "url", help_text="The subject's page, only when you may see it.")
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
