@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import pages
 from partnership.bounds import parse_id
+from partnership.integrations.models import InboundTicket
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
@@ -332,7 +333,12 @@ def triage(request):
     """IT's queue: what is waiting for an answer, the most urgent acknowledgement first."""
     permissions.require_it(request.user, "triage pain points")
     page = Paginator(selectors.triage_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "listening/triage.html", {"page_obj": page, "sla_days": settings.LISTENING_ACK_SLA_DAYS})
+    parked = InboundTicket.objects.for_user(request.user).parked().count()
+    return render(
+        request,
+        "listening/triage.html",
+        {"page_obj": page, "sla_days": settings.LISTENING_ACK_SLA_DAYS, "parked_tickets": parked},
+    )
 
 
 # --- Listening sessions ---------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ PERMISSION_TABLE: dict[str, dict[str, str]] = {
     "score.pulseresponse": {CIO: V, IT: V, BM: VA},
     "integrations.integrationsource": CIO_READS,
     "integrations.inbounddelivery": CIO_READS,
+    "integrations.inboundticket": {CIO: VC, IT: VC},  # IT assigns a unit to a parked ticket
     "integrations.idempotencyrecord": CIO_READS,
     "integrations.webhooksubscription": {CIO: VACD, IC: VACD},
     "integrations.webhookdelivery": {CIO: V, IC: V},

@@ -35,6 +35,7 @@ urlpatterns = [
     path("revenue/", include("revenue.urls")),
     path("steering/", include("steering.urls")),
     path("extra-mile/", include("partnership.extramile.urls")),
+    path("integrations/", include("partnership.integrations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Public unless PORTAL_API_DOCS_REQUIRE_LOGIN (partnership/api/docs.py).

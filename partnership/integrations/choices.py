@@ -18,6 +18,12 @@ class InboundResult(models.TextChoices):
     IGNORED = "ignored", "Ignored (not a ticket event)"
     REPLAY = "replay", "Replay (already processed)"
     REFUSED = "refused", "Refused"
+    # Accepted, but its business unit cannot be told: kept in IT's "needs a unit" queue.
+    PARKED = "parked", "Parked (needs a unit)"
+    # Older than the update of the ticket already applied (by the ticket's own updated time).
+    STALE = "stale", "Stale (older than what was applied)"
+    # The pain point's workflow has ended: the ticket's change was added as a comment.
+    COMMENTED = "commented", "Commented (the pain point takes no more changes)"
 
 
 # Results that "use up" a delivery id: a second delivery with the same id is a replay.
@@ -27,6 +33,9 @@ CLAIMING_RESULTS = (
     InboundResult.UPDATED,
     InboundResult.UNCHANGED,
     InboundResult.IGNORED,
+    InboundResult.PARKED,
+    InboundResult.STALE,
+    InboundResult.COMMENTED,
 )
 
 

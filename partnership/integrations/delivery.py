@@ -24,7 +24,7 @@ from .. import bounds
 from ..events import Notice, publish
 from .choices import DeliveryStatus
 from .destinations import Destination, DestinationRefused, destination_resolve
-from .models import IdempotencyRecord, InboundDelivery, WebhookDelivery, WebhookSubscription
+from .models import IdempotencyRecord, InboundDelivery, InboundTicket, WebhookDelivery, WebhookSubscription
 from .signatures import standard_headers
 
 logger = logging.getLogger("portal.integrations")
@@ -260,7 +260,10 @@ def integration_records_purge() -> dict:
     keep = datetime.timedelta(days=settings.INTEGRATIONS_LOG_RETENTION_DAYS)
     return {
         "idempotency_records": IdempotencyRecord.objects.filter(expires_at__lt=now).delete()[0],
-        "inbound_deliveries": InboundDelivery.objects.filter(received_at__lt=now - keep).delete()[0],
+        # A parked ticket's delivery stays while the ticket waits for a unit.
+        "inbound_deliveries": InboundDelivery.objects.filter(received_at__lt=now - keep)
+        .exclude(pk__in=InboundTicket.objects.parked().exclude(parked_delivery=None).values("parked_delivery"))
+        .delete()[0],
         "webhook_deliveries": WebhookDelivery.objects.exclude(status=DeliveryStatus.PENDING)
         .filter(created_at__lt=now - keep)
         .delete()[0],

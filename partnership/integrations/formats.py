@@ -6,9 +6,14 @@ a Zendesk user event) is `Ignored`; a ticket event without its required fields r
 `PayloadError` with a message naming the field.
 """
 
+import datetime
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
+from django.utils.dateparse import parse_datetime
+
+from .. import bounds
 from .choices import SourceKind
 from .signatures import verify_jira, verify_servicenow, verify_standard, verify_zendesk
 
@@ -37,6 +42,24 @@ class Ticket:
     reporter_email: str = ""
     business_unit: str = ""  # a unit slug; only the generic format names one
     note: str = ""  # the reason given with a decline (generic format)
+    updated_at: datetime.datetime | None = None  # the ticket's own updated time, when the payload says it
+
+    def content_digest(self) -> str:
+        """The same content gives the same digest, whatever the event and the time."""
+        content = {k: v for k, v in asdict(self).items() if k not in ("event", "updated_at")}
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def as_json(self) -> dict:
+        """The ticket as a parked ticket keeps it (see `from_json`)."""
+        data = asdict(self)
+        data["updated_at"] = self.updated_at.isoformat() if self.updated_at else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Ticket":
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["updated_at"] = parse_datetime(fields["updated_at"]) if fields.get("updated_at") else None
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -103,6 +126,49 @@ def _text(value, field: str, *, required: bool = False, limit: int | None = None
     return value[:limit] if limit else value
 
 
+# The longest external reference a pain point holds (PainPoint.external_ref): a longer one is
+# refused, never cut (two long keys cut alike would become one pain point).
+REFERENCE_MAX = 200
+
+
+def _reference(value, field: str) -> str:
+    ref = _text(value, field, required=True)
+    if len(ref) > REFERENCE_MAX:
+        raise PayloadError(f"{field} is longer than {REFERENCE_MAX} characters, the longest reference the portal keeps.")
+    return ref
+
+
+def _time(value, field: str) -> datetime.datetime | None:
+    """A ticket's updated time: ISO 8601 (Jira's `+0000` too, ServiceNow's `2024-05-01 10:00:00`
+    in UTC) or Unix seconds or milliseconds; none when the payload has none."""
+    if value is None or value == "":
+        return None
+    stamp = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        stamp = float(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        stamp = float(value.strip())
+    try:
+        if stamp is not None:
+            moment = datetime.datetime.fromtimestamp(stamp / 1000 if stamp > 1e11 else stamp, tz=datetime.UTC)
+        elif isinstance(value, str):
+            text = value.strip()
+            if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():  # 2024-05-01T10:00:00.000+0000
+                text = f"{text[:-2]}:{text[-2:]}"
+            moment = parse_datetime(text)
+        else:
+            moment = None
+    except (ValueError, OverflowError, OSError):
+        moment = None
+    if moment is None:
+        raise PayloadError(f"{field} is not a date and time (ISO 8601 or Unix time).")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    if not bounds.DATETIME_MIN_UTC <= moment < bounds.DATETIME_MAX_UTC:
+        raise PayloadError(f"{field} is not between the years {bounds.YEAR_MIN} and {bounds.YEAR_MAX}.")
+    return moment
+
+
 def _adf_text(node) -> str:
     """The plain text of an Atlassian Document Format node: its text leaves, paragraphs on lines."""
     if isinstance(node, dict):
@@ -151,7 +217,7 @@ def parse_jira(payload: dict, headers) -> Ticket | Ignored:
         return Ignored(event, f"The event {event} is not about a created or updated issue.")
     issue = _object(payload.get("issue"), "issue")
     fields = _object(issue.get("fields"), "issue.fields")
-    key = _text(issue.get("key"), "issue.key", required=True, limit=200)
+    key = _reference(issue.get("key"), "issue.key")
     status = _object(fields.get("status"), "fields.status")
     raw_status = _text(status.get("name"), "fields.status.name", limit=100)
     mapped = _lookup(JIRA_STATUSES, raw_status)
@@ -169,6 +235,7 @@ def parse_jira(payload: dict, headers) -> Ticket | Ignored:
         status=mapped,
         raw_status=raw_status,
         reporter_email=_text(reporter.get("emailAddress"), "fields.reporter.emailAddress", limit=254),
+        updated_at=_time(fields.get("updated"), "fields.updated") or _time(payload.get("timestamp"), "timestamp"),
     )
 
 
@@ -179,7 +246,7 @@ def parse_zendesk(payload: dict, headers) -> Ticket | Ignored:
     detail = _object(payload.get("detail"), "detail")
     if not detail:
         raise PayloadError("detail is missing.")
-    ref = _text(detail.get("id"), "detail.id", required=True, limit=200)
+    ref = _reference(detail.get("id"), "detail.id")
     requester = detail.get("requester")
     email = _text(_object(requester, "detail.requester").get("email"), "detail.requester.email", limit=254) if isinstance(
         requester, dict
@@ -194,11 +261,12 @@ def parse_zendesk(payload: dict, headers) -> Ticket | Ignored:
         status=_lookup(ZENDESK_STATUSES, raw_status),
         raw_status=raw_status,
         reporter_email=email,
+        updated_at=_time(detail.get("updated_at"), "detail.updated_at") or _time(payload.get("time"), "time"),
     )
 
 
 def parse_servicenow(payload: dict, headers) -> Ticket:
-    sys_id = _text(payload.get("sys_id"), "sys_id", required=True, limit=200)
+    sys_id = _reference(payload.get("sys_id"), "sys_id")
     number = _text(payload.get("number"), "number", limit=100)
     raw_state = _text(payload.get("state"), "state", limit=100)
     ref = number or sys_id
@@ -211,6 +279,7 @@ def parse_servicenow(payload: dict, headers) -> Ticket:
         status=_lookup(SERVICENOW_STATES, raw_state),
         raw_status=raw_state,
         reporter_email=_text(payload.get("caller_email"), "caller_email", limit=254),
+        updated_at=_time(payload.get("sys_updated_on"), "sys_updated_on"),
     )
 
 
@@ -221,7 +290,7 @@ def parse_generic(payload: dict, headers) -> Ticket | Ignored:
     data = _object(payload.get("data"), "data")
     if not data:
         raise PayloadError("data is missing.")
-    ref = _text(data.get("id"), "data.id", required=True, limit=200)
+    ref = _reference(data.get("id"), "data.id")
     severity = data.get("severity")
     if severity is not None:
         if isinstance(severity, bool) or not isinstance(severity, int) or not 1 <= severity <= 5:
@@ -243,6 +312,7 @@ def parse_generic(payload: dict, headers) -> Ticket | Ignored:
         reporter_email=_text(data.get("reporter_email"), "data.reporter_email", limit=254),
         business_unit=_text(data.get("business_unit"), "data.business_unit", limit=100),
         note=_text(data.get("status_note"), "data.status_note", limit=2000),
+        updated_at=_time(data.get("updated_at"), "data.updated_at") or _time(payload.get("timestamp"), "timestamp"),
     )
 
 

@@ -19,11 +19,13 @@ from django.utils import timezone
 
 from .. import bounds
 from ..audit import AuditedModel
-from ..roles import is_cio
+from ..roles import is_cio, is_it_staff
 from .choices import CLAIMING_RESULTS, DeliveryStatus, IdempotencyState, InboundResult, SourceKind, WebhookEvent
 from .destinations import validate_webhook_url
 
-__all__ = ["IdempotencyRecord", "InboundDelivery", "IntegrationSource", "WebhookDelivery", "WebhookSubscription"]
+__all__ = [
+    "IdempotencyRecord", "InboundDelivery", "InboundTicket", "IntegrationSource", "WebhookDelivery", "WebhookSubscription",
+]
 
 
 def generate_webhook_secret() -> str:
@@ -67,6 +69,15 @@ class IntegrationSource(AuditedModel):
         on_delete=models.SET_NULL,
         related_name="integration_source",
         help_text="The inactive service account that status changes from this source are recorded under.",
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client_sources",
+        help_text="The integration client account that acts for this source over the REST API: it may create "
+        "pain points with this source's references, and update and comment on this source's pain points.",
     )
 
     objects = IntegrationSourceQuerySet.as_manager()
@@ -143,6 +154,68 @@ class InboundDelivery(models.Model):
 
     def __str__(self):
         return f"{self.source_name} {self.delivery_id or '-'}: {self.result}"
+
+
+class InboundTicketQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The tickets of the integration (the "needs a unit" queue among them) are IT's."""
+        if is_it_staff(user):
+            return self
+        return self.none()
+
+    def parked(self):
+        return self.filter(parked_at__isnull=False)
+
+
+class InboundTicket(models.Model):
+    """What the portal knows of one ticket of one source, beside its pain point.
+
+    - `updated_at` and `content_digest`: the ticket's own updated time (from its payload) and a
+      digest of its content, as last applied; an older delivery, or the same content again,
+      changes nothing and is logged as stale. The row is locked while a delivery of the ticket is
+      applied, so deliveries of one ticket take turns.
+    - While `parked_at` is set, the ticket (`ticket`: what its last delivery said) waits in IT's
+      "needs a unit" queue because its business unit could not be told; assigning one creates the
+      pain point.
+    """
+
+    source = models.ForeignKey(IntegrationSource, on_delete=models.CASCADE, related_name="tickets")
+    external_ref = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, validators=bounds.YEARS, help_text="The ticket's own updated time last applied."
+    )
+    content_digest = models.CharField(max_length=64, blank=True, validators=bounds.SINGLE_LINE)
+    parked_at = models.DateTimeField(null=True, blank=True, db_index=True, validators=bounds.YEARS)
+    parked_reason = models.TextField(blank=True)
+    parked_delivery = models.ForeignKey(
+        InboundDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The last delivery of the parked ticket.",
+    )
+    ticket = models.JSONField(default=dict, blank=True, help_text="The parked ticket, as its last delivery said.")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+
+    objects = InboundTicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["parked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_ref"], name="inbound_ticket_once_per_source"),
+            *bounds.constraints(
+                "integrations_inboundticket",
+                datetimes=["updated_at", "parked_at", "assigned_at"],
+                nullable=["updated_at", "parked_at", "assigned_at"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source.name} {self.external_ref}"
+
+    @property
+    def title(self) -> str:
+        return str(self.ticket.get("title", ""))
 
 
 class IdempotencyRecordQuerySet(models.QuerySet):

@@ -28,10 +28,10 @@ from django.utils.module_loading import import_string
 
 from .. import jsonbody
 from ..models import BusinessUnit
-from ..roles import Role
+from ..roles import Role, is_it_staff
 from .choices import CLAIMING_RESULTS, InboundResult, SourceKind
 from .formats import FORMATS, Ignored, PayloadError, Ticket
-from .models import InboundDelivery, IntegrationSource
+from .models import InboundDelivery, InboundTicket, IntegrationSource
 from .signatures import SignatureError
 
 logger = logging.getLogger("portal.integrations")
@@ -215,6 +215,10 @@ def inbound_delivery_receive(*, source_name: str, headers, body: bytes, now=None
     return _apply(source, form, delivery_id, parsed)
 
 
+# The answer to a ticket by its result: created 201, parked 202 (accepted, waiting for IT), else 200.
+STATUS_CODES = {InboundResult.CREATED: 201, InboundResult.PARKED: 202}
+
+
 def _apply(source, form, delivery_id: str, parsed) -> InboundOutcome:
     ref = parsed.external_ref if isinstance(parsed, Ticket) else ""
     for _ in range(RACE_ATTEMPTS):
@@ -225,15 +229,18 @@ def _apply(source, form, delivery_id: str, parsed) -> InboundOutcome:
                     delivery.result, delivery.status_code, delivery.reason = InboundResult.IGNORED, 200, parsed.reason
                     delivery.save()
                     return InboundOutcome(200, InboundResult.IGNORED, parsed.reason, delivery_id, ref)
-                pain_point, result, detail = _sync_ticket(source, form, parsed)
+                pain_point, result, detail = _sync_ticket(source, form, parsed, delivery)
                 delivery.result = result
-                delivery.status_code = 201 if result == InboundResult.CREATED else 200
+                delivery.status_code = STATUS_CODES.get(result, 200)
                 delivery.reason = detail
-                delivery.object_type = ContentType.objects.get_for_model(pain_point)
-                delivery.object_id = str(pain_point.pk)
+                if pain_point is not None:
+                    delivery.object_type = ContentType.objects.get_for_model(pain_point)
+                    delivery.object_id = str(pain_point.pk)
                 delivery.save()
             return InboundOutcome(
-                delivery.status_code, result, detail, delivery_id, ref, pain_point.pk, pain_point.get_absolute_url()
+                delivery.status_code, result, detail, delivery_id, ref,
+                pain_point.pk if pain_point is not None else None,
+                pain_point.get_absolute_url() if pain_point is not None else "",
             )
         except _Replay:
             return _replay(source, delivery_id, parsed.event, ref)
@@ -289,13 +296,14 @@ def _replay(source, delivery_id, event, ref) -> InboundOutcome:
 
 
 def _business_unit_for(source, ticket: Ticket):
+    """The ticket's unit and, when it cannot be told, why (the unit is then None)."""
     if ticket.business_unit:
         unit = BusinessUnit.objects.filter(slug=ticket.business_unit, is_active=True).first()
         if unit is None:
-            raise ValidationError({"business_unit": f"There is no active business unit '{ticket.business_unit}'."})
-        return unit
+            return None, f"There is no active business unit '{ticket.business_unit}'."
+        return unit, ""
     if source.business_unit_id:
-        return source.business_unit
+        return source.business_unit, ""
     if ticket.reporter_email:
         reporter = (
             get_user_model()
@@ -304,66 +312,113 @@ def _business_unit_for(source, ticket: Ticket):
             .first()
         )
         if reporter is not None:
-            return reporter.business_unit
-    raise ValidationError(
-        {
-            "business_unit": (
-                f"Cannot tell which business unit ticket {ticket.external_ref} belongs to: give the source "
-                "a business unit, or send a reporter whose e-mail belongs to a portal user of a unit."
-            )
-        }
+            return reporter.business_unit, ""
+    return None, (
+        f"Cannot tell which business unit ticket {ticket.external_ref} belongs to: the source has no business unit "
+        "and the reporter's e-mail is not a portal user's of a unit."
     )
 
 
-def _sync_ticket(source, form, ticket: Ticket):
-    """Create the ticket's pain point or bring it up to date. Runs inside the delivery's transaction."""
+def _ticket_record(source, ref: str) -> InboundTicket:
+    """The ticket's row, locked: the deliveries of one ticket take turns from here on. Two first
+    deliveries at once: the unique index makes the second one wait, fail and be run again."""
+    record = InboundTicket.objects.select_for_update().filter(source=source, external_ref=ref).first()
+    if record is None:
+        with transaction.atomic():
+            record = InboundTicket.objects.create(source=source, external_ref=ref)
+    return record
+
+
+def _is_stale(record: InboundTicket, ticket: Ticket) -> bool:
+    """Older than the update applied last (by the ticket's own updated time), or that very update
+    again (the same time and content: an old body resent under a new delivery id). Without a time
+    in the payload, only the same content as the last applied is stale."""
+    same = bool(record.content_digest) and record.content_digest == ticket.content_digest()
+    if ticket.updated_at is not None and record.updated_at is not None:
+        return ticket.updated_at < record.updated_at or (ticket.updated_at == record.updated_at and same)
+    return ticket.updated_at is None and same
+
+
+def _sync_ticket(source, form, ticket: Ticket, delivery, *, unit=None):
+    """Create the ticket's pain point, bring it up to date, or park the ticket. Runs inside the
+    delivery's transaction; (pain point or None, result, detail)."""
+    from listening.models import PainPoint
+
+    record = _ticket_record(source, ticket.external_ref)
+    existing = PainPoint.objects.select_for_update().filter(source_system=source.name, external_ref=ticket.external_ref).first()
+    if delivery is not None and _is_stale(record, ticket):
+        when = f" of {ticket.updated_at.isoformat()}" if ticket.updated_at else ""
+        return existing, InboundResult.STALE, (
+            f"Stale: this update{when} of {form.label} {ticket.external_ref} is not newer than the one applied; nothing changed."
+        )
+    actor = source.actor or _source_actor(source.name)
+    note = f"{form.label} {ticket.external_ref}: status '{ticket.raw_status}'." if ticket.raw_status else ""
+    changed = ticket.content_digest() != record.content_digest
+    if existing is not None:
+        outcome = _update(existing, ticket, actor, note, label=form.label, changed=changed)
+    else:
+        reason = ""
+        if unit is None:
+            unit, reason = _business_unit_for(source, ticket)
+        outcome = _park(record, ticket, delivery, reason) if unit is None else _create(source, form, ticket, unit, actor, note)
+    if outcome[1] != InboundResult.PARKED and record.parked_at is not None:
+        record.parked_at, record.parked_reason, record.ticket = None, "", {}
+    if ticket.updated_at is not None and (record.updated_at is None or ticket.updated_at > record.updated_at):
+        record.updated_at = ticket.updated_at
+    record.content_digest = ticket.content_digest()
+    record.save()
+    return outcome
+
+
+def _park(record: InboundTicket, ticket: Ticket, delivery, reason: str):
+    """Keep the ticket in IT's "needs a unit" queue (its newest content, and the delivery)."""
+    again = record.parked_at is not None
+    record.parked_at = record.parked_at or timezone.now()
+    record.parked_reason = reason
+    record.ticket = ticket.as_json()
+    record.parked_delivery = delivery
+    detail = f"{reason} The ticket waits for IT to assign a unit{' (it was already waiting)' if again else ''}."
+    return None, InboundResult.PARKED, detail
+
+
+def _create(source, form, ticket: Ticket, unit, actor, note: str):
     from listening import services as listening
     from listening.choices import Source
     from listening.models import PainPoint
 
-    actor = source.actor or _source_actor(source.name)
-    note = f"{form.label} {ticket.external_ref}: status '{ticket.raw_status}'." if ticket.raw_status else ""
-    for _ in range(RACE_ATTEMPTS):
-        existing = (
-            PainPoint.objects.select_for_update()
-            .filter(source_system=source.name, external_ref=ticket.external_ref)
-            .first()
+    try:
+        pain_point = listening.pain_point_create(
+            submitted_by=None,
+            business_unit=unit,
+            title=ticket.title,
+            description=ticket.description,
+            severity=ticket.severity or 3,
+            source=Source.TICKETING,
+            source_system=source.name,
+            external_ref=ticket.external_ref,
         )
-        if existing is not None:
-            return _update(existing, ticket, actor, note)
-        unit = _business_unit_for(source, ticket)
-        try:
-            pain_point = listening.pain_point_create(
-                submitted_by=None,
-                business_unit=unit,
-                title=ticket.title,
-                description=ticket.description,
-                severity=ticket.severity or 3,
-                source=Source.TICKETING,
-                source_system=source.name,
-                external_ref=ticket.external_ref,
-            )
-        except ValidationError:
-            # Another delivery of the same ticket created it first (the unique index waited for
-            # its commit): update that one instead.
-            if PainPoint.objects.filter(source_system=source.name, external_ref=ticket.external_ref).exists():
-                continue
-            raise
-        _move_status(pain_point, ticket, actor, note)
-        return pain_point, InboundResult.CREATED, f"Pain point created from {form.label} {ticket.external_ref}."
-    raise _Retry
+    except ValidationError:
+        # Someone else wrote the ticket's pain point first (the unique index waited for its
+        # commit): run the delivery again, which updates that one.
+        if PainPoint.objects.filter(source_system=source.name, external_ref=ticket.external_ref).exists():
+            raise _Retry from None
+        raise
+    _move_status(pain_point, ticket, actor, note)
+    return pain_point, InboundResult.CREATED, f"Pain point created from {form.label} {ticket.external_ref}."
 
 
-def _update(pain_point, ticket: Ticket, actor, note: str):
+def _update(pain_point, ticket: Ticket, actor, note: str, *, label: str, changed: bool):
     from listening import services as listening
-    from listening.workflow import PAIN_POINT
+    from listening.workflow import PAIN_POINT, TICKET_STEPS
 
-    if pain_point.is_read_only:
-        return pain_point, InboundResult.UNCHANGED, "The pain point was merged into another one; it takes no changes."
-    if PAIN_POINT.is_final(pain_point):
-        # Its workflow has ended (closed, declined): a ticket neither edits nor reopens it.
-        label = pain_point.get_status_display().lower()
-        return pain_point, InboundResult.UNCHANGED, f"The pain point is {label}; it takes no changes from a ticket."
+    ended = pain_point.is_read_only or PAIN_POINT.is_final(pain_point)
+    moved = False
+    if ended:
+        # Its workflow has ended (closed, declined, merged): the ticket reopens it only along a
+        # step the declared workflow has for a ticket; otherwise its change becomes a comment.
+        if ticket.status is None or not PAIN_POINT.path(pain_point.status, ticket.status, names=TICKET_STEPS):
+            return _comment_instead(pain_point, ticket, actor, label=label, changed=changed)
+        moved = _move_status(pain_point, ticket, actor, note)
     changes = {}
     if ticket.title != pain_point.title:
         changes["title"] = ticket.title
@@ -373,18 +428,59 @@ def _update(pain_point, ticket: Ticket, actor, note: str):
         changes["severity"] = ticket.severity
     if changes:
         listening.pain_point_update(pain_point=pain_point, actor=actor, **changes)
-    moved = _move_status(pain_point, ticket, actor, note)
+    if not ended:
+        moved = _move_status(pain_point, ticket, actor, note)
     if changes or moved:
         what = sorted(changes) + (["status"] if moved else [])
         return pain_point, InboundResult.UPDATED, f"Updated: {', '.join(what)}."
     return pain_point, InboundResult.UNCHANGED, "The pain point already matched the ticket."
 
 
+# How much of a ticket's description a comment quotes.
+COMMENT_DESCRIPTION_MAX = 2000
+
+
+def _comment_instead(pain_point, ticket: Ticket, actor, *, label: str, changed: bool):
+    """Add what the ticket changed as a comment (on the pain point a merged one continues in).
+    Nothing is added when the ticket's content is what was applied last, or matches anyway."""
+    from listening import services as listening
+    from listening.choices import PainPointStatus
+
+    state = PainPointStatus(pain_point.status).label.lower()
+    differences = []
+    if ticket.title != pain_point.title:
+        differences.append(f"- title: {ticket.title}")
+    if ticket.severity and ticket.severity != pain_point.severity:
+        differences.append(f"- severity: {ticket.severity}")
+    if ticket.raw_status and ticket.status != pain_point.status:
+        differences.append(f"- status: {ticket.raw_status}")
+    if ticket.description != pain_point.description:
+        differences.append(f"- description: {ticket.description[:COMMENT_DESCRIPTION_MAX]}")
+    if not changed or not differences:
+        return pain_point, InboundResult.UNCHANGED, f"The pain point is {state}; the ticket brought nothing new."
+    target, seen = pain_point, set()
+    while target.merged_into_id and target.pk not in seen:
+        seen.add(target.pk)
+        target = target.merged_into
+    body = (
+        f"{label} {ticket.external_ref} changed after this pain point was {state}"
+        + (f" (pain point #{pain_point.pk}, merged into this one)" if target.pk != pain_point.pk else "")
+        + "; the change is not applied:\n"
+        + "\n".join(differences)
+    )
+    listening.comment_add(pain_point=target, author=actor, body=body)
+    where = "" if target.pk == pain_point.pk else f" on pain point #{target.pk}, which it was merged into"
+    return pain_point, InboundResult.COMMENTED, (
+        f"The pain point is {state}; it takes no more changes from a ticket: the ticket's change was added as a "
+        f"comment{where}."
+    )
+
+
 def _move_status(pain_point, ticket: Ticket, actor, note: str) -> bool:
     """Walk the pain point to the ticket's mapped status along the declared workflow
     (listening.workflow.PAIN_POINT, the steps of TICKET_STEPS), each step through its service
-    and its guard. A status no declared walk reaches (a reopening, anything from a closed or
-    declined pain point) is left alone."""
+    and its guard. A status no declared walk reaches (a reopening the workflow does not declare,
+    anything backwards) is left alone."""
     from listening.workflow import PAIN_POINT, TICKET_STEPS
 
     if ticket.status is None:
@@ -398,3 +494,32 @@ def _move_status(pain_point, ticket: Ticket, actor, note: str) -> bool:
         else:
             PAIN_POINT.run(pain_point, actor, step.name, **inputs)
     return bool(walk)
+
+
+# --- The "needs a unit" queue ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def parked_ticket_assign(*, ticket: InboundTicket, business_unit, actor):
+    """IT tells the unit of a parked ticket: its pain point is created (or updated) from what the
+    ticket's last delivery said, and the ticket leaves the queue. Returns the pain point."""
+    if not is_it_staff(actor):
+        raise PermissionDenied("Only IT staff can assign a unit to a parked ticket.")
+    record = InboundTicket.objects.select_for_update(of=("self",)).select_related("source", "parked_delivery").get(pk=ticket.pk)
+    if record.parked_at is None:
+        raise ValidationError({"ticket": "This ticket no longer waits for a unit."})
+    if business_unit is None or not business_unit.is_active:
+        raise ValidationError({"business_unit": "Choose an active business unit."})
+    source = record.source
+    parsed = Ticket.from_json(record.ticket)
+    delivery = record.parked_delivery
+    pain_point, _, _ = _sync_ticket(source, FORMATS[source.kind], parsed, None, unit=business_unit)
+    record.refresh_from_db()
+    record.assigned_by, record.assigned_at = actor, timezone.now()
+    record.save()
+    if delivery is not None and pain_point is not None:
+        delivery.object_type = ContentType.objects.get_for_model(pain_point)
+        delivery.object_id = str(pain_point.pk)
+        delivery.reason = f"{delivery.reason} Assigned to {business_unit.name} by {actor.get_username()}."
+        delivery.save()
+    return pain_point

@@ -281,13 +281,14 @@ def test_a_generic_delivery_signed_with_another_key_answers_401(generic, post_we
     assert post_webhook("helpdesk", body, **generic_headers(body, secret="whsec_c29tZXRoaW5nIGVsc2U=")).status_code == 401
 
 
-def test_a_generic_ticket_without_a_known_unit_is_refused_and_nothing_is_written(generic, post_webhook):
+def test_a_generic_ticket_without_a_known_unit_is_accepted_and_parked_not_written(generic, post_webhook):
     body = encode(generic_payload())
     response = post_webhook("helpdesk", body, **generic_headers(body))
-    assert response.status_code == 400
-    assert response.json()["detail"].startswith("business_unit: Cannot tell which business unit")
+    assert response.status_code == 202
+    assert response.json()["result"] == "parked"
+    assert "Cannot tell which business unit" in response.json()["detail"]
     assert not PainPoint.objects.exists()
-    assert list(InboundDelivery.objects.values_list("result", flat=True)) == ["refused"]
+    assert list(InboundDelivery.objects.values_list("result", flat=True)) == ["parked"]
 
 
 def test_the_reporters_unit_is_used_when_the_source_has_none(generic, post_webhook, alice, sales):

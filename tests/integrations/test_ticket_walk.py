@@ -1,5 +1,6 @@
 """The ticket walk takes only the pain point's declared steps (listening.workflow.PAIN_POINT), so a
-ticket can neither reopen nor edit a pain point whose workflow has ended."""
+ticket can neither reopen (unless the workflow declares a step for it) nor edit a pain point whose
+workflow has ended: its change becomes a comment."""
 
 import pytest
 
@@ -41,19 +42,27 @@ def test_a_webhook_cannot_reopen_or_edit_a_closed_pain_point(send):
     before = _steps(pain_point)
     response = send("Reopened", summary="Someone renamed the ticket", priority="Lowest")
     assert response.status_code == 200
-    assert response.json()["result"] == "unchanged"
+    assert response.json()["result"] == "commented"
     assert "closed" in response.json()["detail"]
     pain_point.refresh_from_db()
     assert pain_point.status == PainPointStatus.CLOSED
-    assert pain_point.title == "Invoices stuck in approval"
+    assert (pain_point.title, pain_point.severity) == ("Invoices stuck in approval", 4)
     assert _steps(pain_point) == before
+    comment = pain_point.comments.get()
+    assert "Jira OPS-1 changed after this pain point was closed" in comment.body
+    assert "- title: Someone renamed the ticket" in comment.body
+    assert "- severity: 1" in comment.body
+    assert "- status: Reopened" in comment.body
+    assert comment.author.username == "integration-jira"
 
 
 def test_a_webhook_cannot_edit_a_declined_pain_point(send):
     send("Won't Do")
     response = send("Won't Do", summary="A new title from the ticket")
-    assert response.json()["result"] == "unchanged"
-    assert PainPoint.objects.get().title == "Invoices stuck in approval"
+    assert response.json()["result"] == "commented"
+    pain_point = PainPoint.objects.get()
+    assert pain_point.title == "Invoices stuck in approval"
+    assert "- title: A new title from the ticket" in pain_point.comments.get().body
 
 
 def test_a_ticket_moving_backwards_changes_nothing(send):

@@ -5,9 +5,10 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from ...api.fields import PortalDateTimeField
+from ...models import BusinessUnit
 from ..choices import DeliveryStatus, InboundResult, WebhookEvent
 from ..destinations import validate_webhook_url
-from ..models import WebhookDelivery, WebhookSubscription
+from ..models import InboundTicket, WebhookDelivery, WebhookSubscription
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
@@ -76,6 +77,32 @@ class RedeliveredSerializer(serializers.Serializer):
     more = serializers.BooleanField(help_text="More failed deliveries are left: call again.")
 
 
+class ParkedTicketSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.name", read_only=True)
+    title = serializers.CharField(read_only=True)
+    delivery_id = serializers.SerializerMethodField(help_text="The id of the ticket's last delivery.")
+    ticket = serializers.JSONField(read_only=True, help_text="The ticket as its last delivery said it.")
+
+    class Meta:
+        model = InboundTicket
+        fields = ["id", "source", "external_ref", "title", "parked_at", "parked_reason", "delivery_id", "ticket"]
+        read_only_fields = fields
+
+    def get_delivery_id(self, ticket) -> str:
+        return ticket.parked_delivery.delivery_id if ticket.parked_delivery_id else ""
+
+
+class ParkedTicketAssignSerializer(serializers.Serializer):
+    business_unit = serializers.PrimaryKeyRelatedField(
+        queryset=BusinessUnit.objects.filter(is_active=True), help_text="The active business unit of the ticket."
+    )
+
+
+class ParkedTicketAssignedSerializer(serializers.Serializer):
+    pain_point = serializers.IntegerField(help_text="The pain point made from the ticket.")
+    url = serializers.CharField(help_text="The pain point's page in the portal.")
+
+
 class InboundResultSerializer(serializers.Serializer):
     result = serializers.ChoiceField(
         choices=[c for c in InboundResult.choices if c[0] not in (InboundResult.PROCESSING, InboundResult.REFUSED)]
@@ -83,7 +110,7 @@ class InboundResultSerializer(serializers.Serializer):
     detail = serializers.CharField()
     delivery_id = serializers.CharField()
     external_ref = serializers.CharField(allow_blank=True)
-    pain_point = serializers.IntegerField(allow_null=True, help_text="The pain point of the ticket.")
+    pain_point = serializers.IntegerField(allow_null=True, help_text="The pain point of the ticket (none while parked).")
     url = serializers.CharField(allow_blank=True, help_text="The pain point's page in the portal.")
 
 
@@ -106,6 +133,9 @@ class _JiraUser(serializers.Serializer):
 
 class _JiraFields(serializers.Serializer):
     summary = serializers.CharField()
+    updated = serializers.CharField(
+        required=False, help_text="The issue's updated time: an update older than the one applied is stale."
+    )
     description = serializers.JSONField(required=False, help_text="Text, or an Atlassian Document Format object.")
     priority = _Named(required=False)
     status = _JiraStatus(required=False)
@@ -113,7 +143,7 @@ class _JiraFields(serializers.Serializer):
 
 
 class _JiraIssue(serializers.Serializer):
-    key = serializers.CharField(help_text="The issue key, e.g. OPS-42: the ticket's external reference.")
+    key = serializers.CharField(max_length=200, help_text="The issue key, e.g. OPS-42: the ticket's external reference.")
     fields = _JiraFields()
 
 
@@ -124,8 +154,9 @@ class JiraWebhookSerializer(serializers.Serializer):
 
 
 class _ZendeskTicket(serializers.Serializer):
-    id = serializers.CharField(help_text="The ticket id: the external reference.")
+    id = serializers.CharField(max_length=200, help_text="The ticket id: the external reference.")
     subject = serializers.CharField()
+    updated_at = serializers.CharField(required=False, help_text="The ticket's updated time (ISO 8601).")
     description = serializers.CharField(required=False)
     priority = serializers.CharField(required=False, help_text="LOW, NORMAL, HIGH or URGENT.")
     status = serializers.CharField(required=False, help_text="NEW, OPEN, PENDING, HOLD, SOLVED or CLOSED.")
@@ -141,7 +172,8 @@ class ZendeskWebhookSerializer(serializers.Serializer):
 
 
 class ServiceNowRecordSerializer(serializers.Serializer):
-    sys_id = serializers.CharField(help_text="The record's sys_id: the external reference.")
+    sys_id = serializers.CharField(max_length=200, help_text="The record's sys_id: the external reference.")
+    sys_updated_on = serializers.CharField(required=False, help_text="The record's updated time (UTC).")
     number = serializers.CharField(required=False)
     short_description = serializers.CharField()
     description = serializers.CharField(required=False)
@@ -152,7 +184,10 @@ class ServiceNowRecordSerializer(serializers.Serializer):
 
 
 class _GenericTicket(serializers.Serializer):
-    id = serializers.CharField(help_text="The ticket's id in the sending system.")
+    id = serializers.CharField(max_length=200, help_text="The ticket's id in the sending system.")
+    updated_at = serializers.CharField(
+        required=False, help_text="The ticket's updated time (ISO 8601 or Unix time): older updates are stale."
+    )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False)
     severity = serializers.IntegerField(required=False, min_value=1, max_value=5)

@@ -17,10 +17,13 @@ from partnership.audit import Channel, changed_via
 
 from .. import permissions, services, subscriptions
 from ..choices import DeliveryStatus
-from ..models import WebhookDelivery, WebhookSubscription
+from ..models import InboundTicket, WebhookDelivery, WebhookSubscription
 from .serializers import (
     TICKET_WEBHOOK,
     InboundResultSerializer,
+    ParkedTicketAssignedSerializer,
+    ParkedTicketAssignSerializer,
+    ParkedTicketSerializer,
     RedeliveredSerializer,
     RedeliverSinceSerializer,
     WebhookDeliverySerializer,
@@ -61,9 +64,11 @@ class InboundWebhookView(APIView):
             "`{source}` is an integration source configured by an admin (`manage.py integration_source add`). "
             "The body is the source's own format (Jira, Zendesk, ServiceNow or the generic format), signed as "
             "the manual's integration guide (docs/integration.md) describes. The answer comes once the pain point is saved: 201 created, 200 "
-            "updated, unchanged, ignored (not a ticket event) or replay (a delivery id seen before). A bad "
-            "signature or a stale timestamp answers 401, an unknown or disabled source 404, malformed JSON or a "
-            "missing field 400."
+            "updated, unchanged, commented (the pain point is closed, declined or merged: the change became a comment), "
+            "stale (not newer than the update applied, by the ticket's own updated time), ignored (not a ticket event) "
+            "or replay (a delivery id seen before); 202 parked (accepted, but its business unit cannot be told: it waits "
+            "for IT). A bad signature or a stale timestamp answers 401, an unknown or disabled source 404, malformed "
+            "JSON, a missing field or a reference longer than 200 characters 400."
         ),
         auth=[],
         parameters=[
@@ -74,6 +79,7 @@ class InboundWebhookView(APIView):
         responses={
             200: OpenApiResponse(InboundResultSerializer, description="Updated, unchanged, ignored or a replay."),
             201: OpenApiResponse(InboundResultSerializer, description="A pain point was created for the ticket."),
+            202: OpenApiResponse(InboundResultSerializer, description="Parked: accepted, waiting for IT to assign a unit."),
             409: OpenApiResponse(ErrorSerializer, description="Concurrent deliveries kept changing the ticket; retry."),
         },
         tags=["integrations"],
@@ -179,3 +185,26 @@ class WebhookDeliveryViewSet(PortalReadOnlyViewSet):
     def redeliver(self, request, pk=None):
         delivery = subscriptions.webhook_delivery_redeliver(delivery=self.get_object(), actor=request.user)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ParkedTicketViewSet(PortalReadOnlyViewSet):
+    """IT's "needs a unit" queue: tickets accepted from a ticketing system whose business unit
+    could not be told. `assign` gives one a unit, which makes its pain point."""
+
+    queryset = InboundTicket.objects.parked().select_related("source", "parked_delivery")
+    serializer_class = ParkedTicketSerializer
+    filterset_fields = ["source__name"]
+    ordering_fields = ["parked_at"]
+    ordering = ["parked_at", "id"]
+
+    @extend_schema(request=ParkedTicketAssignSerializer, responses=ParkedTicketAssignedSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Make the ticket a pain point of the unit given, from what its last delivery said (IT staff)."""
+        ticket = self.get_object()
+        serializer = ParkedTicketAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pain_point = services.parked_ticket_assign(
+            ticket=ticket, business_unit=serializer.validated_data["business_unit"], actor=request.user
+        )
+        return Response(ParkedTicketAssignedSerializer({"pain_point": pain_point.pk, "url": pain_point.get_absolute_url()}).data)
