@@ -27,12 +27,10 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 
-class ActionForm(forms.Form):
-    """The quick log: kind, title and unit are enough; the rest is optional."""
+class ActionEditForm(forms.Form):
+    """What IT may correct on an action once logged (its kind, unit and subject stay)."""
 
-    kind = forms.ChoiceField(choices=ActionKind.choices)
     title = forms.CharField(max_length=200, help_text="e.g. 'Added 3 years of history and two charts to the margin report'.")
-    business_unit = forms.ModelChoiceField(queryset=BusinessUnit.objects.filter(is_active=True))
     recipients = PersonChoiceField(
         queryset=User.objects.none(), required=False,
         help_text="Who it was for; they are asked to confirm and rate it.",
@@ -45,12 +43,21 @@ class ActionForm(forms.Form):
         help_text="When it followed a ticket outside the portal, e.g. 'JIRA-1234'.",
     )
     evidence_url = forms.URLField(max_length=500, required=False, label="Evidence link", assume_scheme="https")
-    subject_type = forms.CharField(required=False, widget=forms.HiddenInput)
-    subject_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = business_people()
+
+
+class ActionForm(ActionEditForm):
+    """The quick log: kind, title and unit are enough; the rest is optional."""
+
+    field_order = ("kind", "title", "business_unit")
+
+    kind = forms.ChoiceField(choices=ActionKind.choices)
+    business_unit = forms.ModelChoiceField(queryset=BusinessUnit.objects.filter(is_active=True))
+    subject_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    subject_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class RateForm(forms.Form):

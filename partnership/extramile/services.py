@@ -164,6 +164,34 @@ def extra_mile_action_complete(
 
 
 @transaction.atomic
+def extra_mile_action_update(
+    *, action: ExtraMileAction, actor, title: str, performed_on, effort_hours, recipients,
+    description: str = "", external_ref: str = "", evidence_url: str = "",
+) -> ExtraMileAction:
+    """IT corrects an action (e.g. names who a planned training is for). On a done action, the
+    recipients added are asked to rate it; those already asked are not asked again."""
+    require_it(actor, "edit extra-mile actions")
+    action = ExtraMileAction.objects.select_for_update().get(pk=action.pk)
+    if action.is_done and performed_on > timezone.localdate():
+        raise ValidationError({"performed_on": "A done action cannot be dated in the future."})
+    recipients = _check_recipients(recipients)
+    before = set(action.recipients.values_list("pk", flat=True))
+    action.title = (title or "").strip()
+    action.description = (description or "").strip()
+    action.performed_on = performed_on
+    action.effort_hours = _hours(effort_hours)
+    action.external_ref = (external_ref or "").strip()
+    action.evidence_url = (evidence_url or "").strip()
+    action.full_clean()
+    action.save()
+    action.recipients.set(recipients)
+    added = [r for r in recipients if r.pk not in before]
+    if action.is_done and added:
+        _ask_recipients_to_rate(action, added)
+    return action
+
+
+@transaction.atomic
 def extra_mile_action_rate(*, action: ExtraMileAction, rated_by, rating, comment: str = "") -> ExtraMileRating:
     """A recipient confirms the action and rates it 1-5, once; the performer never rates their own."""
     action = ExtraMileAction.objects.select_for_update().get(pk=action.pk)
@@ -369,9 +397,11 @@ def suggestion_accept(
     if kind not in PROPOSAL_KINDS:
         raise ValidationError({"kind": "Choose a manual or FAQ, or a training."})
     planned_on = planned_on or timezone.localdate() + datetime.timedelta(days=14)
-    pain_points = list(PainPoint.objects.filter(pk__in=suggestion.evidence).select_related("submitted_by"))
+    pain_points = list(
+        PainPoint.objects.filter(pk__in=suggestion.evidence).select_related("submitted_by").prefetch_related("votes__user")
+    )
     if recipients is None:
-        recipients = [p.submitted_by for p in pain_points if p.submitted_by is not None and not is_it_staff(p.submitted_by)]
+        recipients = _people_behind(pain_points)
     subject = next((p for p in pain_points if p.pk == suggestion.pain_point_id), pain_points[-1] if pain_points else None)
     category = dict(Category.choices).get(suggestion.category, suggestion.category).lower()
     default_title = f"{ActionKind(kind).label} on the {category} problems of {suggestion.business_unit}"
@@ -392,6 +422,18 @@ def suggestion_accept(
     suggestion.action = action
     suggestion.save()
     return action
+
+
+def _people_behind(pain_points) -> list:
+    """The business people behind a proposal: who raised its pain points and who voted "me too"."""
+    people = []
+    for pain_point in pain_points:
+        people.append(pain_point.submitted_by)
+        people.extend(vote.user for vote in pain_point.votes.all())
+    return [
+        person for person in dict.fromkeys(p for p in people if p is not None)
+        if person.is_active and not is_it_staff(person)
+    ]
 
 
 @transaction.atomic

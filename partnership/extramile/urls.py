@@ -12,6 +12,7 @@ urlpatterns = [
     path("actions/mine/", views.my_actions, name="my-actions"),
     path("actions/new/", views.action_create, name="action-create"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action-edit"),
     path("actions/<int:pk>/rate/", views.action_rate, name="action-rate"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action-complete"),
     path("for-us/", views.for_us, name="for-us"),

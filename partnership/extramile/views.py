@@ -24,6 +24,7 @@ from ..models import BusinessUnit
 from . import selectors, services
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionStatus
 from .forms import (
+    ActionEditForm,
     ActionForm,
     CheckInAnswerForm,
     CompleteForm,
@@ -208,6 +209,33 @@ def action_detail(request, pk):
             "is_it": can_manage(request.user),
         },
     )
+
+
+EDITABLE_FIELDS = ("title", "recipients", "performed_on", "effort_hours", "description", "external_ref", "evidence_url")
+
+
+def action_edit(request, pk):
+    """IT corrects an action: e.g. names the people a planned training is for."""
+    action = get_object_or_404(ExtraMileAction.objects.for_user(request.user), pk=pk)  # 404 before 403
+    require_it(request.user, "edit extra-mile actions")
+    if request.method == "POST":
+        form = ActionEditForm(request.POST)
+        done = pages.submit(
+            request,
+            form,
+            lambda data: services.extra_mile_action_update(action=action, actor=request.user, **data),
+            success=lambda saved: f"Saved “{saved.title}”.",
+            to=action,
+        )
+        if done:
+            return done
+        status = 400
+    else:
+        initial = {name: getattr(action, name) for name in EDITABLE_FIELDS if name != "recipients"}
+        initial["recipients"] = list(action.recipients.values_list("pk", flat=True))
+        form = ActionEditForm(initial=initial)
+        status = 200
+    return render(request, "extramile/action_edit.html", {"form": form, "action": action}, status=status)
 
 
 @require_POST

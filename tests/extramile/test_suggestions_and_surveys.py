@@ -98,6 +98,39 @@ def test_accepting_a_proposal_plans_an_extra_mile_action_for_the_people_who_rais
         services.suggestion_dismiss(suggestion=suggestion, actor=ivan)
 
 
+def test_a_training_accepted_from_a_voted_proposal_invites_the_voters_and_can_be_edited(alice, ivan, sales, client, settings):
+    settings.EXTRAMILE_REPEAT_VOTES = 2
+    pain_point = make_pain_point(submitted_by=alice)
+    voters = [UserFactory(username=f"voter{i}", first_name=f"Voter{i}", business_unit=sales, role=Role.BUSINESS_MANAGER) for i in range(2)]
+    for voter in voters:
+        listening_services.pain_point_vote(pain_point=pain_point, user=voter)
+    listening_services.pain_point_vote(pain_point=pain_point, user=ivan)  # IT votes too: never a recipient
+    services.suggestions_refresh()
+    suggestion = ProblemSuggestion.objects.get(trigger=SuggestionTrigger.VOTES)
+    client.force_login(ivan)
+    planned_on = timezone.localdate() + datetime.timedelta(days=7)
+    client.post(f"/extra-mile/suggestions/{suggestion.pk}/accept/", {"kind": ActionKind.TRAINING, "planned_on": planned_on})
+    action = ExtraMileAction.objects.get()
+    assert set(action.recipients.all()) == {alice, *voters}
+    detail = client.get(action.get_absolute_url()).content.decode()
+    assert "Voter0" in detail and f'href="/extra-mile/actions/{action.pk}/edit/"' in detail
+
+    edit = client.get(f"/extra-mile/actions/{action.pk}/edit/")
+    assert edit.status_code == 200 and "Voter1" in edit.content.decode()
+    form = {
+        "title": "Training: the new sales report", "recipients": [voters[0].pk], "performed_on": action.performed_on.isoformat(),
+        "effort_hours": "2", "description": "", "external_ref": "", "evidence_url": "",
+    }
+    response = client.post(f"/extra-mile/actions/{action.pk}/edit/", form)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Training: the new sales report" and list(action.recipients.all()) == [voters[0]]
+    response = client.post(f"/extra-mile/actions/{action.pk}/edit/", {**form, "recipients": [ivan.pk]})
+    assert response.status_code == 400 and "recipients" in response.context["form"].errors
+    client.force_login(alice)
+    assert client.get(f"/extra-mile/actions/{action.pk}/edit/").status_code == 403
+
+
 def test_dismissing_a_proposal_records_who_and_why(alice, ivan, api, settings):
     settings.EXTRAMILE_REPEAT_RESOLVED_COUNT = 3
     _resolve_three(alice, ivan)

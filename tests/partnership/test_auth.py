@@ -46,6 +46,13 @@ def test_each_role_lands_on_its_own_home_page(client, request, password, user_fi
     assert expected in response.content.decode()
 
 
+def test_it_staff_home_link_to_triage_opens_the_triage_page(client, ivan):
+    client.force_login(ivan)
+    page = client.get("/").content.decode()
+    assert '<a href="/listening/triage/">Triage the pain points' in page
+    assert client.get("/listening/triage/").status_code == 200
+
+
 def test_login_starts_a_new_session(client, alice, password):
     client.get("/accounts/login/")
     client.cookies["sessionid"] = "attacker-chosen-session"
