@@ -60,7 +60,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read", "done_at"]
         read_only_fields = fields
 
     def get_is_read(self, notification) -> bool:
