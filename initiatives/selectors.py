@@ -17,9 +17,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.agenda import PER_SOURCE, AgendaEntry, AgendaSource
+from partnership.roles import Role
 from partnership.score import Measure, Window
 
-from .choices import BUSINESS_ORIGINS, OPEN_STATUSES, InitiativeStatus, Origin
+from .choices import BUSINESS_ORIGINS, OPEN_STATUSES, UNDECIDED_STATUSES, InitiativeStatus, Origin
 from .models import DecisionRecord, Initiative, InitiativeComment, Milestone, Risk, RiskAcceptance
 
 # --- Lists and details ---------------------------------------------------------------------------
@@ -370,3 +372,75 @@ def initiative_measures(window: Window, business_unit=None) -> list[MeasureRow]:
             help="Milestones due in the window and not done.",
         ),
     ]
+
+
+# --- What waits for me (partnership/agenda.py) ---------------------------------------------------
+
+
+def agenda_milestones(user, since) -> list[AgendaEntry]:
+    """IT: the open milestones of the open initiatives the user owns in IT, the soonest due first
+    (one query)."""
+    milestones = (
+        Milestone.objects.for_user(user)
+        .filter(done_on__isnull=True, initiative__it_owner=user, initiative__status__in=OPEN_STATUSES)
+        .select_related("initiative")
+        .order_by("due_on", "id")
+    )
+    return [
+        AgendaEntry(
+            kind="initiative.milestone",
+            title=f"{m.title} ({m.initiative.title})",
+            url=m.get_absolute_url(),
+            at=m.created_at,
+            due_on=m.due_on,
+            detail="Overdue." if m.is_overdue else "",
+        )
+        for m in milestones[:PER_SOURCE]
+    ]
+
+
+def agenda_approvals(user, since) -> list[AgendaEntry]:
+    """The CIO: initiatives proposed for a decision, waiting for "YES" or "NO" (one query)."""
+    waiting = Initiative.objects.for_user(user).filter(
+        status__in=(InitiativeStatus.PROPOSED, InitiativeStatus.EVALUATING)
+    )
+    return [
+        AgendaEntry(
+            kind="initiative.approval",
+            title=f"Decide on “{i.title}” ({i.get_status_display().lower()})",
+            url=i.get_absolute_url(),
+            at=i.proposed_at or i.created_at,
+        )
+        for i in waiting.order_by("-proposed_at", "-id")[:PER_SOURCE]
+    ]
+
+
+def agenda_risk_acceptances(user, since) -> list[AgendaEntry]:
+    """The CIO: undecided initiatives whose highest risk is at or above the threshold and that no
+    acceptance covers yet, so they cannot be approved (one query; the rule of
+    initiatives.workflow.risk_acceptance_needed, in SQL)."""
+    top = Risk.objects.filter(initiative=OuterRef("pk")).order_by("-score").values("score")[:1]
+    covered = RiskAcceptance.objects.filter(initiative=OuterRef("pk")).order_by("-highest_score").values("highest_score")[:1]
+    waiting = (
+        Initiative.objects.for_user(user)
+        .filter(status__in=UNDECIDED_STATUSES)
+        .annotate(top_risk=Subquery(top), covered=Subquery(covered))
+        .filter(top_risk__gte=settings.INITIATIVES_RISK_ACCEPTANCE_THRESHOLD)
+        .filter(Q(covered__isnull=True) | Q(covered__lt=F("top_risk")))
+    )
+    return [
+        AgendaEntry(
+            kind="initiative.risk_acceptance",
+            title=f"Accept the risk of “{i.title}” (risk score {i.top_risk})",
+            url=f"{i.get_absolute_url()}#risks",
+            at=i.status_changed_at or i.created_at,
+        )
+        for i in waiting.order_by("-status_changed_at", "-id")[:PER_SOURCE]
+    ]
+
+
+AGENDA = (
+    AgendaSource("initiatives.milestones", frozenset({Role.IT_STAFF}), agenda_milestones),
+    AgendaSource("initiatives.approvals", frozenset({Role.CIO}), agenda_approvals),
+    AgendaSource("initiatives.risk_acceptances", frozenset({Role.CIO}), agenda_risk_acceptances),
+)

@@ -28,12 +28,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.agenda import PER_SOURCE, AgendaEntry, AgendaSource
 from partnership.models import BusinessUnit
+from partnership.roles import Role
 from partnership.score import Measure, Window
 from partnership.score.registry import Attention
 
 from .choices import OPEN_STATUSES, PainPointStatus
-from .models import Evaluation, EvaluationOption, ListeningSession, PainPoint, Vote, Watch
+from .models import Evaluation, EvaluationOption, ListeningSession, PainPoint, PainPointStatusChange, Vote, Watch
 
 # Words of a search text: letters and digits only, so nothing reaches a tsquery unescaped.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -384,3 +386,85 @@ def measure_old_pain_points_planned_by_unit(window: Window) -> dict:
         window, cutoff, sum(r["total"] for r in rows), sum(r["planned"] for r in rows)
     )
     return result
+
+
+# --- What waits for me (partnership/agenda.py) ---------------------------------------------------
+
+
+def agenda_pain_points_changed(user, since) -> list[AgendaEntry]:
+    """The pain points a business person raised or watches whose status changed since their
+    last visit (one query)."""
+    watched = Watch.objects.filter(pain_point=OuterRef("pk"), user=user)
+    changed = PainPoint.objects.for_user(user).filter(
+        Q(submitted_by=user) | Q(Exists(watched)), status_changed_at__isnull=False
+    )
+    if since is not None:
+        changed = changed.filter(status_changed_at__gt=since)
+    return [
+        AgendaEntry(
+            kind="pain_point.changed",
+            title=f"{p.title}: now {p.get_status_display().lower()}",
+            url=p.get_absolute_url(),
+            at=p.status_changed_at,
+            detail="Your pain point changed since your last visit.",
+        )
+        for p in changed.order_by("-status_changed_at", "-id")[:PER_SOURCE]
+    ]
+
+
+def agenda_triage(user, since) -> list[AgendaEntry]:
+    """IT: how many new pain points wait for their acknowledgement (one query)."""
+    count = PainPoint.objects.for_user(user).filter(status=PainPointStatus.NEW).count()
+    if not count:
+        return []
+    return [
+        AgendaEntry(
+            kind="pain_point.triage",
+            title=f"{count} new pain point{'s' if count != 1 else ''} to triage",
+            url=reverse("listening:triage"),
+            at=timezone.now(),
+        )
+    ]
+
+
+def agenda_overdue_acknowledgements(user, since) -> list[AgendaEntry]:
+    """IT: new pain points past their acknowledgement due day, the longest overdue first (one query)."""
+    return [
+        AgendaEntry(
+            kind="pain_point.ack_overdue",
+            title=f"Acknowledge “{p.title}” ({p.business_unit.name})",
+            url=p.get_absolute_url(),
+            at=p.created_at,
+            due_on=p.ack_due_on,
+            detail="Past its acknowledgement SLA.",
+        )
+        for p in past_sla(user=user).select_related("business_unit").order_by("ack_due_on", "id")[:PER_SOURCE]
+    ]
+
+
+def agenda_analyses(user, since) -> list[AgendaEntry]:
+    """IT: the pain points in analysis the user owns - they started the analysis or wrote its
+    evaluation (one query)."""
+    started = PainPointStatusChange.objects.filter(
+        pain_point=OuterRef("pk"), to_status=PainPointStatus.ANALYSING, actor=user
+    )
+    analysing = PainPoint.objects.for_user(user).filter(
+        Q(evaluation__evaluated_by=user) | Q(Exists(started)), status=PainPointStatus.ANALYSING
+    )
+    return [
+        AgendaEntry(
+            kind="pain_point.analysis",
+            title=f"Finish the analysis of “{p.title}”",
+            url=p.get_absolute_url(),
+            at=p.status_changed_at or p.created_at,
+        )
+        for p in analysing.order_by("-status_changed_at", "-id")[:PER_SOURCE]
+    ]
+
+
+AGENDA = (
+    AgendaSource("listening.changed", frozenset({Role.BUSINESS_MANAGER}), agenda_pain_points_changed),
+    AgendaSource("listening.triage", frozenset({Role.IT_STAFF}), agenda_triage),
+    AgendaSource("listening.ack_overdue", frozenset({Role.IT_STAFF}), agenda_overdue_acknowledgements),
+    AgendaSource("listening.analysis", frozenset({Role.IT_STAFF}), agenda_analyses),
+)

@@ -14,11 +14,13 @@ is saved:
 - `payload` is the JSON-safe description of the object that leaves the portal, built by the
   app that owns the object (its `payloads.py`); a function of no argument that returns it is
   called only if a handler needs it (most events are no webhook event);
-- `notice` is what the inbox says and to whom (before the visibility filter).
+- `notice` is what the inbox says and to whom (before the visibility filter);
+- `done` says which inbox prompts the change fulfils (a rating recorded: that recipient's
+  "please confirm and rate" entries about the action are marked done).
 
 The dispatchers are the `HANDLERS` of each installed app's `handlers` module, run in app order:
 the inbox (partnership.notifications: one entry per recipient who may see the target now,
-through its `for_user`), the reminders (partnership.notifications: pending reminders of the
+through its `for_user`; the prompts an event fulfils are marked done), the reminders (partnership.notifications: pending reminders of the
 target that are no longer due are cancelled at once), the outbound webhooks
 (partnership.integrations: delivery rows in this transaction, the sending queued after commit,
 only to subscribers who may see the target). What stays in the database is written in the
@@ -49,6 +51,15 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Done:
+    """The task some inbox entries asked of `recipient` is done: its entries about `targets`
+    ("please confirm and rate", "please answer") are marked done."""
+
+    recipient: object
+    targets: tuple = ()
+
+
+@dataclass(frozen=True)
 class DomainEvent:
     name: str
     target: object
@@ -58,6 +69,7 @@ class DomainEvent:
     # The object the payload reveals, whose `for_user` decides who may receive it outside the
     # portal; the target itself if None (a failed check-in reveals the pain point it raised).
     reveals: object = None
+    done: Done | None = None
 
     def data(self) -> dict | None:
         """The payload, built now if it was given as a function."""
@@ -77,11 +89,13 @@ def handlers() -> tuple[Handler, ...]:
     return declared("handlers", "HANDLERS")
 
 
-def publish(name: str, target, *, actor=None, payload=None, notice: Notice | None = None, reveals=None) -> DomainEvent:
+def publish(
+    name: str, target, *, actor=None, payload=None, notice: Notice | None = None, reveals=None, done: Done | None = None
+) -> DomainEvent:
     """Dispatch one event to every handler; call it inside the service's transaction."""
     if target is None or getattr(target, "pk", None) is None:
         raise ValueError(f"Event {name!r} needs a saved target.")
-    event = DomainEvent(name=name, target=target, actor=actor, payload=payload, notice=notice, reveals=reveals)
+    event = DomainEvent(name=name, target=target, actor=actor, payload=payload, notice=notice, reveals=reveals, done=done)
     for handler in handlers():
         handler(event)
     return event

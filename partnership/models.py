@@ -58,11 +58,20 @@ class User(AbstractUser):
     email = models.EmailField("email address", blank=True, validators=bounds.SINGLE_LINE)
     date_joined = models.DateTimeField("date joined", default=timezone.now, validators=bounds.YEARS)
     last_login = models.DateTimeField("last login", blank=True, null=True, validators=bounds.YEARS)
+    # "Since your last visit" on the home page: the visit going on, and the one before it.
+    home_visited_at = models.DateTimeField(
+        blank=True, null=True, validators=bounds.YEARS, help_text="When the current visit of the home page began."
+    )
+    previous_home_visited_at = models.DateTimeField(
+        blank=True, null=True, validators=bounds.YEARS, help_text="When the previous visit of the home page began."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
         constraints = bounds.constraints(
-            "partnership_user", datetimes=["date_joined", "last_login"], nullable=["last_login"]
+            "partnership_user",
+            datetimes=["date_joined", "last_login", "home_visited_at", "previous_home_visited_at"],
+            nullable=["last_login", "home_visited_at", "previous_home_visited_at"],
         )
 
     def __str__(self):

@@ -437,6 +437,8 @@ LOGGING = {
 PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="EUR")
 PORTAL_DEMO_PASSWORD = env.str("PORTAL_DEMO_PASSWORD", default="partnership-demo")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")  # links in e-mails
+# Home page views closer together than this are one visit ("changed since your last visit").
+PORTAL_VISIT_GAP_MINUTES = env.int("PORTAL_VISIT_GAP_MINUTES", default=30)
 
 # listening
 LISTENING_ACK_SLA_DAYS = env.int("LISTENING_ACK_SLA_DAYS", default=2)  # business days

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import pages, services
+from .agenda import agenda_for
 from .forms import ApiTokenForm, NotificationPreferencesForm
 from .models import ApiToken
 from .notifications.models import Notification
@@ -25,11 +26,13 @@ HOME_TEMPLATES = {
 
 
 def home(request):
-    """Each role lands on the page that leads to what that role does; the CIO's is the dashboard."""
+    """Each role lands on the page that leads to what that role does, with what waits for them
+    (partnership/agenda.py); the CIO's is the dashboard."""
+    since = services.home_visit_record(user=request.user)
     if primary_role(request.user) == Role.CIO:
         return redirect("dashboard")
     template = HOME_TEMPLATES.get(primary_role(request.user), "partnership/home_none.html")
-    return render(request, template)
+    return render(request, template, {"agenda": agenda_for(request.user, since=since), "since": since})
 
 
 def _profile(request, *, form=None, new_key=None, status=200):

@@ -12,10 +12,12 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.agenda import PER_SOURCE, AgendaEntry, AgendaSource
 from partnership.models import BusinessUnit
+from partnership.roles import Role
 from partnership.score import Measure, Window
 
-from .choices import AttendanceStatus, DecisionStatus, Side
+from .choices import VOTING_ROLES, AttendanceStatus, DecisionStatus, Side
 from .models import (
     ActionItem,
     AgendaItem,
@@ -495,3 +497,51 @@ def _quarter_row(quarter: datetime.date) -> dict:
         "events_held": 0,
         "business_attendees": 0,
     }
+
+
+# --- What waits for me (partnership/agenda.py) ---------------------------------------------------
+
+
+def agenda_positions(user, since) -> list[AgendaEntry]:
+    """Open decisions of a committee where the user votes and has stated no position (one query)."""
+    voting = Membership.objects.filter(committee=OuterRef("committee_id"), user=user, role__in=VOTING_ROLES)
+    stated = Position.objects.filter(decision=OuterRef("pk"), member__user=user)
+    waiting = (
+        Decision.objects.for_user(user)
+        .filter(Exists(voting), ~Exists(stated), status=DecisionStatus.OPEN)
+        .select_related("committee")
+        .order_by("-created_at", "-id")
+    )
+    return [
+        AgendaEntry(
+            kind="decision.position",
+            title=f"Give your position on “{d.title}” ({d.committee.name})",
+            url=d.get_absolute_url(),
+            at=d.created_at,
+        )
+        for d in waiting[:PER_SOURCE]
+    ]
+
+
+def agenda_action_items(user, since) -> list[AgendaEntry]:
+    """The open action items the user owns, the soonest due first (one query)."""
+    items = ActionItem.objects.for_user(user).open().filter(owner=user).order_by("due_date", "id")
+    return [
+        AgendaEntry(
+            kind="steering.action_item",
+            title=item.title,
+            url=reverse("steering:meeting-detail", args=[item.meeting_id]),
+            at=item.created_at,
+            due_on=item.due_date,
+            detail="Overdue." if item.is_overdue else "",
+        )
+        for item in items[:PER_SOURCE]
+    ]
+
+
+AGENDA = (
+    AgendaSource("steering.positions", frozenset({Role.BUSINESS_MANAGER, Role.IT_STAFF}), agenda_positions),
+    AgendaSource(
+        "steering.action_items", frozenset({Role.BUSINESS_MANAGER, Role.IT_STAFF, Role.CIO}), agenda_action_items
+    ),
+)

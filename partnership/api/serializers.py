@@ -60,7 +60,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read", "done_at"]
         read_only_fields = fields
 
     def get_is_read(self, notification) -> bool:
@@ -83,3 +83,21 @@ class NotificationPreferenceSerializer(serializers.Serializer):
 
 class NotificationPreferenceUpdateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=DeliveryChannel.choices)
+
+
+class AgendaEntrySerializer(serializers.Serializer):
+    """One thing waiting for you (partnership/agenda.py)."""
+
+    kind = serializers.CharField(help_text="What waits, e.g. `extramile.rate`, `decision.position`, `pain_point.triage`.")
+    title = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="The portal page where it is done (a path).")
+    at = serializers.DateTimeField(help_text="When it began to wait; now for a count or a score.")
+    due_on = serializers.DateField(allow_null=True, help_text="The day it is due, if it has one.")
+
+
+class AgendaSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(
+        allow_null=True, help_text="Your previous visit of the home page: changes are counted from it (null: none yet)."
+    )
+    items = AgendaEntrySerializer(many=True, help_text="Newest first, as on your home page.")

@@ -12,6 +12,7 @@ router.register("notification-preferences", views.NotificationPreferenceViewSet,
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/agenda/", views.AgendaView.as_view(), name="api-me-agenda"),
     path("score/", score_api.ScoreView.as_view(), name="api-score"),
     path("score/history/", score_api.ScoreHistoryView.as_view(), name="api-score-history"),
     path("score/config/", score_api.ScoreConfigView.as_view(), name="api-score-config"),

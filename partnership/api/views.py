@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
+from ..agenda import agenda_for
 from ..models import ApiToken, BusinessUnit
 from ..notifications.models import Notification
 from ..notifications.selectors import preference_for, preferences_for
@@ -15,6 +16,7 @@ from ..notifications.services import notification_mark_read, notification_prefer
 from ..visibility import hide_unseeable
 from .base import ForUserQuerysetMixin, PortalReadOnlyViewSet, holding_a_secret
 from .serializers import (
+    AgendaSerializer,
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
     ApiTokenSerializer,
@@ -33,6 +35,24 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class AgendaView(APIView):
+    """What waits for you, newest first: the list of your home page.
+
+    Business managers: their pain points that changed since their last visit, decisions waiting
+    for their position, extra-mile actions to confirm and rate, surveys, check-ins and the pulse to
+    answer, their action items, their unit's score and its change. IT staff: the triage count,
+    overdue acknowledgements, the analyses and milestones they own, overdue check-ins of their
+    windows, their positions and action items. The CIO: initiatives waiting for approval or for a
+    risk acceptance, the attention list and their action items. Reading it does not start a new
+    visit: "since" is the last visit of the home page.
+    """
+
+    @extend_schema(responses=AgendaSerializer)
+    def get(self, request):
+        since = request.user.previous_home_visited_at
+        return Response(AgendaSerializer({"since": since, "items": agenda_for(request.user, since=since)}).data)
 
 
 class BusinessUnitViewSet(PortalReadOnlyViewSet):

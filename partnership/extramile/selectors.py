@@ -18,8 +18,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from ..agenda import PER_SOURCE, AgendaEntry, AgendaSource, local_day
 from ..bounds import parse_id
-from ..roles import is_it_staff
+from ..roles import Role, is_it_staff
 from ..visibility import readable, visible_to_each
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionTrigger, SurveyRole
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
@@ -408,3 +409,95 @@ def overdue_check_in_count(user, business_unit=None) -> int:
 def open_suggestion_count(user) -> int:
     return ProblemSuggestion.objects.for_user(user).filter(status="open").count() if is_it_staff(user) else 0
 
+
+
+# --- What waits for me (partnership/agenda.py) ---------------------------------------------------
+
+
+def agenda_ratings(user, since) -> list[AgendaEntry]:
+    """Done actions addressed to the user that they have not confirmed and rated (one query)."""
+    addressed = ExtraMileAction.recipients.through.objects.filter(extramileaction_id=OuterRef("pk"), user_id=user.pk)
+    rated = ExtraMileRating.objects.filter(action=OuterRef("pk"), rated_by=user)
+    waiting = (
+        ExtraMileAction.objects.for_user(user)
+        .done()
+        .filter(Exists(addressed), ~Exists(rated))
+        .select_related("performed_by")
+        .order_by("-performed_on", "-id")
+    )
+    return [
+        AgendaEntry(
+            kind="extramile.rate",
+            title=f"Confirm and rate “{a.title}”",
+            url=a.get_absolute_url(),
+            at=a.created_at,
+            detail=f"{a.performed_by} went the extra mile for you on {a.performed_on:%Y-%m-%d}.",
+        )
+        for a in waiting[:PER_SOURCE]
+    ]
+
+
+def agenda_surveys(user, since) -> list[AgendaEntry]:
+    """The user's unanswered surveys still taking answers, the soonest closing first (one query)."""
+    waiting = (
+        survey_list(user=user)
+        .filter(respondent=user, answered_at__isnull=True, due_at__gt=timezone.now())
+        .order_by("due_at", "id")
+    )
+    return [
+        AgendaEntry(
+            kind="extramile.survey",
+            title=f"How well did IT solve “{s.pain_point_title}”?",
+            url=s.get_absolute_url(),
+            at=s.created_at,
+            due_on=local_day(s.due_at),
+        )
+        for s in waiting[:PER_SOURCE]
+    ]
+
+
+def agenda_check_ins(user, since) -> list[AgendaEntry]:
+    """The user's pending check-ins after a maintenance window (one query)."""
+    pending = (
+        CheckIn.objects.for_user(user).pending().filter(key_user=user).select_related("window").order_by("due_at", "id")
+    )
+    return [
+        AgendaEntry(
+            kind="extramile.check_in",
+            title=f"Do the systems run after the maintenance of {c.window.system}?",
+            url=c.get_absolute_url(),
+            at=c.created_at,
+            due_on=local_day(c.due_at),
+        )
+        for c in pending[:PER_SOURCE]
+    ]
+
+
+def agenda_overdue_check_ins(user, since) -> list[AgendaEntry]:
+    """IT: overdue check-ins of the windows the user recorded, to follow up with a call (one query)."""
+    overdue = (
+        CheckIn.objects.for_user(user)
+        .overdue()
+        .filter(window__recorded_by=user)
+        .select_related("window", "key_user")
+        .order_by("due_at", "id")
+    )
+    return [
+        AgendaEntry(
+            kind="extramile.check_in_overdue",
+            title=f"Call {c.key_user}: no check-in after {c.window.system}",
+            url=c.get_absolute_url(),
+            at=c.created_at,
+            due_on=local_day(c.due_at),
+            detail="Overdue.",
+        )
+        for c in overdue[:PER_SOURCE]
+    ]
+
+
+AGENDA = (
+    AgendaSource("extramile.ratings", frozenset({Role.BUSINESS_MANAGER}), agenda_ratings),
+    AgendaSource("extramile.surveys", frozenset({Role.BUSINESS_MANAGER}), agenda_surveys),
+    AgendaSource("extramile.check_ins", frozenset({Role.BUSINESS_MANAGER}), agenda_check_ins),
+    AgendaSource("extramile.check_ins_overdue", frozenset({Role.IT_STAFF}), agenda_overdue_check_ins),
+)

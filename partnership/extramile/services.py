@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..events import Notice, followers, publish
+from ..events import Done, Notice, followers, publish
 from ..roles import is_it_staff
 from .choices import (
     PROPOSAL_KINDS,
@@ -207,10 +207,13 @@ def extra_mile_action_rate(*, action: ExtraMileAction, rated_by, rating, comment
     row = ExtraMileRating(action=action, rated_by=rated_by, rating=rating, comment=(comment or "").strip())
     row.full_clean()
     row.save()
+    link = ExtraMileAction.recipients.through.objects.get(extramileaction=action, user=rated_by)
     publish(
         "extramile.action_rated",
         action,
         actor=rated_by,
+        # The action's "please confirm and rate" entry and the reminder about this recipient's link.
+        done=Done(recipient=rated_by, targets=(action, link)),
         notice=Notice(
             recipients=[action.performed_by],
             title=f"{rated_by} confirmed “{action.title}” and rated it {rating}/5",
@@ -350,6 +353,7 @@ def check_in_answer(*, check_in: CheckIn, actor, systems_ok: bool, problem: str 
         )
     check_in.full_clean()
     check_in.save()
+    publish("check_in.answered", check_in, actor=actor, done=Done(recipient=check_in.key_user, targets=(check_in,)))
     return check_in
 
 
@@ -518,5 +522,6 @@ def survey_answer(*, survey: ResolutionSurvey, actor, rating, comment: str = "")
     survey.answered_at = timezone.now()
     survey.full_clean()
     survey.save()
+    publish("survey.answered", survey, actor=actor, done=Done(recipient=actor, targets=(survey,)))
     return survey
 

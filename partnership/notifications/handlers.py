@@ -1,6 +1,6 @@
 """What a domain event (partnership/events.py) does in the inbox and to pending reminders."""
 
-from .services import notify, reminders_cancel_no_longer_due
+from .services import notifications_mark_done, notify, reminders_cancel_no_longer_due
 
 
 def inbox(event) -> None:
@@ -17,9 +17,15 @@ def inbox(event) -> None:
     )
 
 
+def prompts_done(event) -> None:
+    """The inbox entries that asked for what the change did (rate, answer) are marked done."""
+    if event.done is not None:
+        notifications_mark_done(recipient=event.done.recipient, targets=event.done.targets)
+
+
 def reminders(event) -> None:
     """A change may make a pending reminder about the target pointless: cancel it now."""
     reminders_cancel_no_longer_due(event.target)
 
 
-HANDLERS = (inbox, reminders)
+HANDLERS = (inbox, prompts_done, reminders)

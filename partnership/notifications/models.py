@@ -42,6 +42,10 @@ class Notification(models.Model):
     target_id = models.CharField(max_length=64, blank=True, validators=bounds.SINGLE_LINE)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True, validators=bounds.YEARS)
+    done_at = models.DateTimeField(
+        null=True, blank=True, validators=bounds.YEARS,
+        help_text="When the task it asked for was done (a rating recorded, a survey answered).",
+    )
     reminder = models.OneToOneField(
         "Reminder",
         null=True,
@@ -57,7 +61,9 @@ class Notification(models.Model):
         db_table = "partnership_notification"  # kept from the partnership app (no table moved)
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
-        constraints = bounds.constraints("partnership_notification", datetimes=["read_at"], nullable=["read_at"])
+        constraints = bounds.constraints(
+            "partnership_notification", datetimes=["read_at", "done_at"], nullable=["read_at", "done_at"]
+        )
 
     def __str__(self):
         return f"{self.title} → {self.recipient}"

@@ -24,7 +24,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..audit import acting_as
@@ -90,6 +91,23 @@ def notification_mark_read(*, user, notification: Notification | None = None) ->
     if notification is not None:
         queryset = queryset.filter(pk=notification.pk)
     return queryset.update(read_at=timezone.now())
+
+
+def notifications_mark_done(*, recipient, targets) -> int:
+    """The recipient did what their inbox entries about `targets` asked (rated the action, answered
+    the survey): each such entry is marked done, and read. Call it inside the service's transaction."""
+    condition = Q()
+    for target in targets:
+        content_type = ContentType.objects.get_for_model(target)
+        condition |= Q(target_type=content_type, target_id=str(target.pk))
+    if not condition:
+        return 0
+    now = timezone.now()
+    return (
+        Notification.objects.for_user(recipient)
+        .filter(condition, done_at__isnull=True)
+        .update(done_at=now, read_at=Coalesce("read_at", Value(now)))
+    )
 
 
 # --- The sweep -----------------------------------------------------------------------------------

@@ -53,6 +53,16 @@ class ScoreConfig(AuditedModel):
             raise ValidationError(errors)
 
 
+class ScoreSnapshotQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """IT staff and the CIO see every snapshot; a business manager the company's and their unit's."""
+        if is_it_staff(user):
+            return self
+        if is_business_manager(user):
+            return self.filter(models.Q(business_unit__isnull=True) | models.Q(business_unit_id=user.business_unit_id))
+        return self.none()
+
+
 class ScoreSnapshot(models.Model):
     """The score of one day, overall (no business unit) or for one unit, with its details."""
 
@@ -65,6 +75,8 @@ class ScoreSnapshot(models.Model):
     indicators = models.JSONField(default=dict, help_text="Indicator key -> {value, score, records}.")
     config = models.ForeignKey(ScoreConfig, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScoreSnapshotQuerySet.as_manager()
 
     class Meta:
         db_table = "partnership_scoresnapshot"  # kept from the partnership app (no table moved)

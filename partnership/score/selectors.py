@@ -4,7 +4,13 @@
 
 import datetime
 
+from django.urls import reverse
+from django.utils import timezone
+
+from ..agenda import AgendaEntry, AgendaSource
 from ..models import BusinessUnit
+from ..roles import Role
+from ..templatetags.portal_numbers import score_format
 from .engine import maturity_band
 from .models import PulseResponse, ScoreSnapshot
 from .registry import Window, attention_sources, registered_indicators
@@ -103,6 +109,72 @@ def attention_items(user, business_unit=None) -> list[dict]:
         items.append({"key": source.key, "label": source.label, "pillar": source.pillar, "count": found.count,
                       "url": found.url, "detail": found.detail})
     return items
+
+
+# --- What waits for me (partnership/agenda.py) ---------------------------------------------------
+
+# The change of a unit's score is read against the snapshot this many days before the latest.
+SCORE_CHANGE_DAYS = 30
+
+
+def agenda_unit_score(user, since) -> list[AgendaEntry]:
+    """A business manager's unit: its latest 90-day score and its change over 30 days (two queries)."""
+    unit_id = user.business_unit_id
+    if unit_id is None:
+        return []
+    history = ScoreSnapshot.objects.for_user(user).filter(business_unit_id=unit_id, window_days=90).select_related(
+        "business_unit"
+    )
+    latest = history.exclude(overall__isnull=True).order_by("-date").first()
+    if latest is None:
+        return []
+    earlier = (
+        history.exclude(overall__isnull=True)
+        .filter(date__lte=latest.date - datetime.timedelta(days=SCORE_CHANGE_DAYS))
+        .order_by("-date")
+        .first()
+    )
+    title = f"{latest.business_unit.name}'s partnership score: {score_format(latest.overall, 0)}"
+    if earlier is not None:
+        delta = latest.overall - earlier.overall
+        title += f" ({'+' if delta >= 0 else '−'}{score_format(abs(delta), 0)} since {earlier.date:%Y-%m-%d})"
+    return [AgendaEntry(kind="score.unit", title=title, url=reverse("dashboard"), at=timezone.now())]
+
+
+def agenda_pulse(user, since) -> list[AgendaEntry]:
+    """A business manager who has not answered this quarter's pulse (one query); due at the quarter's end."""
+    today = timezone.localdate()
+    if PulseResponse.objects.for_user(user).filter(respondent=user, quarter=quarter_of(today)).exists():
+        return []
+    first_month = (today.month - 1) // 3 * 3 + 1
+    next_quarter = datetime.date(today.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return [
+        AgendaEntry(
+            kind="score.pulse",
+            title=f"Tell IT how you see it: the {quarter_of(today)} pulse",
+            url=reverse("pulse"),
+            at=timezone.now(),
+            due_on=next_quarter - datetime.timedelta(days=1),
+        )
+    ]
+
+
+def agenda_attention(user, since) -> list[AgendaEntry]:
+    """The CIO: the dashboard's attention list, the items that count something."""
+    now = timezone.now()
+    return [
+        AgendaEntry(kind=f"attention.{item['key']}", title=f"{item['label']}: {item['count']}", url=item["url"], at=now,
+                    detail=item["detail"] or "")
+        for item in attention_items(user)
+        if item["count"]
+    ]
+
+
+AGENDA = (
+    AgendaSource("score.unit", frozenset({Role.BUSINESS_MANAGER}), agenda_unit_score),
+    AgendaSource("score.pulse", frozenset({Role.BUSINESS_MANAGER}), agenda_pulse),
+    AgendaSource("score.attention", frozenset({Role.CIO}), agenda_attention),
+)
 
 
 __all__ = ["current_config", "gather_measures", "maturity_band", "partnership_score", "score_scope", "score_history", "what_changed", "pulse_summary", "attention_items"]

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .. import pages
+from ..agenda import agenda_for
 from ..exports import csv_response
 from ..models import BusinessUnit
-from ..roles import is_business_manager, is_cio, is_it_staff
+from ..roles import Role, is_business_manager, is_cio, is_it_staff, primary_role
 from ..templatetags.portal_numbers import score_format
 from . import selectors, services
 from .forms import PulseForm, ScoreConfigForm
@@ -93,6 +94,8 @@ def dashboard(request):
         "chart": chart,
         "can_configure": is_cio(request.user),
         "is_staff_view": staff,
+        # The dashboard is the CIO's home page: what waits for them comes first.
+        "agenda": agenda_for(request.user) if primary_role(request.user) == Role.CIO else None,
     }
     return render(request, "score/dashboard.html", context)
 

@@ -51,6 +51,7 @@ def test_the_handlers_are_found_in_the_portal_apps_in_order():
     names = [f"{h.__module__}.{h.__name__}" for h in events.handlers()]
     assert names == [
         "partnership.notifications.handlers.inbox",
+        "partnership.notifications.handlers.prompts_done",
         "partnership.notifications.handlers.reminders",
         "partnership.integrations.handlers.webhooks",
     ]
