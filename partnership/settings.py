@@ -265,6 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "partnership.api.filtering.GivenFiltersBackend",
+        "partnership.api.filtering.UpdatedAfterFilter",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
