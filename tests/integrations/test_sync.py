@@ -100,3 +100,34 @@ def test_every_list_has_a_cursor_mode_and_validates_updated_after_where_it_is_of
     assert checked >= 15
     for path in ("/api/v1/pain-points/", "/api/v1/initiatives/", "/api/v1/revenue-projects/", "/api/v1/decisions/"):
         assert "updated_after" in {p["name"] for p in schema["paths"][path]["get"]["parameters"]}, path
+
+
+def test_fields_leaves_out_what_a_list_or_detail_does_not_name(api, alice):
+    pain_point = make_pain_point(submitted_by=alice)
+    client = api(alice)
+    listed = client.get("/api/v1/pain-points/?fields=id,title,updated_at").json()["results"]
+    assert listed == [{"id": pain_point.pk, "title": pain_point.title, "updated_at": listed[0]["updated_at"]}]
+    full = client.get(f"/api/v1/pain-points/{pain_point.pk}/").json()
+    assert "description" in full and "status_history" in full
+    detail = client.get(f"/api/v1/pain-points/{pain_point.pk}/?fields=status,id").json()
+    assert detail == {"id": pain_point.pk, "status": full["status"]}
+    cursor = client.get("/api/v1/pain-points/?cursor=&fields=id").json()
+    assert cursor["results"] == [{"id": pain_point.pk}]
+
+
+def test_an_unknown_or_empty_fields_list_answers_400_naming_it(api, alice):
+    pain_point = make_pain_point(submitted_by=alice)
+    client = api(alice)
+    response = client.get(f"/api/v1/pain-points/{pain_point.pk}/?fields=id,secret_sauce")
+    assert response.status_code == 400
+    assert "secret_sauce" in response.json()["fields"]["fields"][0]
+    assert client.get("/api/v1/pain-points/?fields=,").status_code == 400
+
+
+def test_the_schema_offers_fields_on_lists_and_details():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path in ("/api/v1/pain-points/", "/api/v1/pain-points/{id}/", "/api/v1/decisions/{id}/"):
+        assert "fields" in {p["name"] for p in paths[path]["get"]["parameters"]}, path
+    assert "fields" not in {p["name"] for p in paths["/api/v1/pain-points/{id}/"]["patch"].get("parameters", [])}
