@@ -146,6 +146,8 @@ class Initiative(AuditedModel):
             models.Index(fields=["status", "target_date"]),
             models.Index(fields=["decided_at"]),
             models.Index(fields=["proposed_at"]),
+            # The sync cursor's order and `updated_after` (partnership/api/pagination.py).
+            models.Index(fields=["updated_at", "id"], name="initiatives_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -148,6 +148,8 @@ class PainPoint(AuditedModel):
             # The lists' order, newest first, whole and per unit: a page of 50 reads 50 index
             # entries instead of sorting every row (docs/benchmarks.md).
             models.Index(fields=["-created_at", "-id"], name="listening_pp_recent_idx"),
+            # The sync cursor's order and `updated_after` (partnership/api/pagination.py).
+            models.Index(fields=["updated_at", "id"], name="listening_pp_updated_idx"),
             models.Index(fields=["business_unit", "-created_at", "-id"], name="listening_pp_unit_recent_idx"),
         ]
         constraints = [

@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from partnership.api.rates import parse_rate
+
 # --- Environment: .env first, then every variable ------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "partnership.api.throttling.AddressRateLimitMiddleware",  # API_RATE_LIMIT_PER_ADDRESS under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page asks for a signed-in user unless marked @login_not_required (login, password
@@ -269,9 +272,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "partnership.api.filtering.GivenFiltersBackend",
+        "partnership.api.filtering.UpdatedAfterFilter",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Per token (the per-address limit is a middleware): 429 with Retry-After (partnership/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["partnership.api.throttling.TokenRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "partnership.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "partnership.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -318,6 +324,14 @@ SPECTACULAR_SETTINGS = {
         "ResolutionSurveyRoleEnum": "partnership.extramile.choices.SurveyRole",
     },
 }
+# Rate limits of the API, "N/second|minute|hour|day" per fixed window; empty: no limit.
+API_RATE_LIMIT_PER_TOKEN = env.str("API_RATE_LIMIT_PER_TOKEN", default="600/minute")
+API_RATE_LIMIT_PER_ADDRESS = env.str("API_RATE_LIMIT_PER_ADDRESS", default="1200/minute")
+for _name in ("API_RATE_LIMIT_PER_TOKEN", "API_RATE_LIMIT_PER_ADDRESS"):
+    try:
+        parse_rate(vars()[_name])
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"{_name}: {_exc}") from None
 # The schema and the Swagger UI are public documents (no data) unless this asks for a signed-in
 # caller: a session or an API token (docs/security.md).
 PORTAL_API_DOCS_REQUIRE_LOGIN = env.bool("PORTAL_API_DOCS_REQUIRE_LOGIN", default=False)

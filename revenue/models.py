@@ -101,6 +101,8 @@ class RevenueProject(AuditedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        # The sync cursor's order and `updated_after` (partnership/api/pagination.py).
+        indexes = [models.Index(fields=["updated_at", "id"], name="revenue_project_updated_idx")]
         constraints = bounds.constraints(
             "revenue_revenueproject",
             numbers=dict.fromkeys(("investment", "yearly_running_cost", "expected_yearly_revenue"), bounds.MONEY),

@@ -8,6 +8,8 @@ object the user may not see answers 404, never 403).
 from django.core.exceptions import ValidationError
 from rest_framework import exceptions, viewsets
 
+from .sparse import ACTIONS, keep_only_requested
+
 SECRET_ATTRIBUTE = "portal_holds_secret"  # noqa: S105 (the name of a flag, not a secret)
 
 
@@ -30,6 +32,12 @@ class ForUserQuerysetMixin:
     def get_queryset(self):
         queryset = super().get_queryset()
         return queryset.for_user(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if getattr(self, "action", None) in ACTIONS:
+            keep_only_requested(serializer, self.request)  # ?fields=a,b (partnership/api/sparse.py)
+        return serializer
 
     def paginate_queryset(self, queryset):
         # After the views' own annotations and the filters: the order a page is cut from.

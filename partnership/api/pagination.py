@@ -13,8 +13,19 @@ over a million rows on every page would cost more than the page itself. So on Po
 - with an estimate, `next` is decided by fetching one row more than the page (never by the
   estimate), every page stays reachable, and the last page sets `count` exactly.
 Other databases (SQLite for `make run`) count as usual.
+
+Cursor mode, beside the page numbers: `?cursor=` (empty for the first page) walks a list in the
+order of `(updated_at, id)` (`id` for a model without an updated time) and `next` carries an
+opaque cursor, the last row's key. Rows are found by that key (`WHERE (updated_at, id) > ...`),
+not by an offset, so rows inserted during a walk are neither skipped nor seen twice: they come
+after every row the walk has read, on a later page. A row changed during the walk moves to the end
+and is seen again with its new content. The walk goes forward only (`previous` is null); `count`
+is the whole filtered list's, as with pages. Used with `updated_after` it is the sync recipe of
+docs/integration.md.
 """
 
+import base64
+import binascii
 import json
 import time
 
@@ -22,9 +33,13 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 ESTIMATE_HEADER = "X-Total-Count-Estimated"
 # A table found large is taken as large for this long without asking again (one query less per
@@ -121,10 +136,98 @@ class EstimatingPaginator(Paginator):
         return EstimatedPage(rows, number, self, has_more)
 
 
+def cursor_key_fields(model) -> tuple[str, ...]:
+    """The order a cursor walks: by updated time then id, or by id alone."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return ("updated_at", "pk") if "updated_at" in names else ("pk",)
+
+
+def encode_cursor(values) -> str:
+    raw = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _invalid_cursor():
+    return ValidationError({"cursor": ["Invalid cursor: give the `next` link of a previous page, or an empty cursor to start."]})
+
+
+def decode_cursor(text: str, fields: tuple[str, ...]) -> list:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise _invalid_cursor() from None
+    if not isinstance(values, list) or len(values) != len(fields):
+        raise _invalid_cursor()
+    decoded = []
+    for field, value in zip(fields, values, strict=True):
+        if field == "pk":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+                raise _invalid_cursor()
+        else:
+            value = parse_datetime(value) if isinstance(value, str) else None
+            if value is None or value.tzinfo is None:
+                raise _invalid_cursor()
+        decoded.append(value)
+    return decoded
+
+
+def after_key(fields: tuple[str, ...], values: list) -> Q:
+    """Rows strictly after `values` in the order of `fields` (a keyset condition)."""
+    condition = Q(**{f"{fields[-1]}__gt": values[-1]})
+    for index in range(len(fields) - 2, -1, -1):
+        condition = Q(**{f"{fields[index]}__gt": values[index]}) | (Q(**{fields[index]: values[index]}) & condition)
+    return condition
+
+
 class PortalPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    cursor_query_param = "cursor"
+    cursor_mode = False
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param not in request.query_params:
+            return super().paginate_queryset(queryset, request, view)
+        for other in (self.page_query_param, "ordering"):
+            if other in request.query_params:
+                raise ValidationError({other: [f"`{other}` cannot be combined with `cursor`: a cursor walks by (updated_at, id)."]})
+        self.cursor_mode, self.request = True, request
+        page_size = self.get_page_size(request)
+        fields = cursor_key_fields(queryset.model)
+        self.count, self.estimated = count_or_estimate(queryset, settings.API_COUNT_ESTIMATE_THRESHOLD)
+        queryset = queryset.order_by(*fields)
+        given = request.query_params[self.cursor_query_param]
+        if given:
+            queryset = queryset.filter(after_key(fields, decode_cursor(given, fields)))
+        rows = list(queryset[: page_size + 1])
+        self.next_cursor = None
+        if len(rows) > page_size:
+            rows = rows[:page_size]
+            self.next_cursor = encode_cursor([getattr(rows[-1], f) for f in fields])
+        return rows
+
+    def get_next_link(self):
+        if not self.cursor_mode:
+            return super().get_next_link()
+        if self.next_cursor is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Cursor mode: empty for the first page, then the cursor of the `next` link. Walks by "
+                "(updated_at, id), forward only; rows inserted meanwhile are never skipped nor repeated. "
+                "Not with `page` or `ordering`.",
+                "schema": {"type": "string"},
+            },
+        ]
 
     def django_paginator_class(self, object_list, per_page, *args, **kwargs):
         paginator = EstimatingPaginator(object_list, per_page, *args, **kwargs)
@@ -132,6 +235,11 @@ class PortalPagination(PageNumberPagination):
         return paginator
 
     def get_paginated_response(self, data):
+        if self.cursor_mode:
+            response = Response({"count": self.count, "next": self.get_next_link(), "previous": None, "results": data})
+            if self.estimated:
+                response[ESTIMATE_HEADER] = "true"
+            return response
         response = super().get_paginated_response(data)
         if getattr(self.page.paginator, "estimated", False):
             response[ESTIMATE_HEADER] = "true"

@@ -4,6 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
+from . import sparse
 from .errors import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
@@ -54,6 +55,8 @@ class PortalAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if self.method == "GET" and sparse.offered_by(self.view):
+            parameters.append(OpenApiParameter(sparse.PARAM, str, OpenApiParameter.QUERY, description=sparse.SCHEMA_DESCRIPTION))
         if self._takes_idempotency_key():
             parameters.append(
                 OpenApiParameter(

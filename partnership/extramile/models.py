@@ -99,6 +99,8 @@ class ExtraMileAction(AuditedModel):
         ordering = ["-performed_on", "-id"]
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
+            # The sync cursor's order and `updated_after` (partnership/api/pagination.py).
+            models.Index(fields=["updated_at", "id"], name="extramile_action_updated_idx"),
             models.Index(fields=["business_unit", "performed_on"]),
             models.Index(fields=["performed_by", "performed_on"]),
             # The rating reminder: done actions by date.

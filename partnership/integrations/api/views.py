@@ -56,6 +56,7 @@ class InboundWebhookView(APIView):
     authentication_classes = []  # the signature authenticates the sender
     permission_classes = [AllowAny]
     idempotency_exempt = True  # de-duplicated by delivery id instead
+    rate_limit_exempt = True  # never 429: a ticketing system does not retry a 4xx (docs/integration.md, Limits)
 
     @extend_schema(
         operation_id="integrations_webhook_receive",
