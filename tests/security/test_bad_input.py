@@ -257,7 +257,11 @@ ALL_FIELD_VALUES = {
     "number": 10**20,
     "bool": True,
     "nul": NUL,
+    "lone surrogate": "\ud800",  # json.dumps writes it as the escape "\ud800" (issue 17)
 }
+# Bodies no field may make a 500 of (issue 17): JSON nested 2,000 deep and numbers past a float.
+DEEP_JSON = "[" * 2000 + "]" * 2000
+YEAR_1 = {"date": "0001-01-01", "date-time": "0001-01-01T00:00:00+05:00"}
 TEXT_VALUES = {"unicode": UNICODE, "markup": MARKUP, "sql": SQL}
 
 
@@ -266,6 +270,7 @@ def _api_requests(op, bodies):
     schema = op.schema or {"properties": {}}
     valid = bodies.valid(schema)
     yield "valid", "json", valid
+    yield "non-ASCII header", "non-ASCII header", valid
     if schema["properties"]:
         for kind, value in ALL_FIELD_VALUES.items():
             yield kind, "json", dict.fromkeys(schema["properties"], value)
@@ -275,6 +280,12 @@ def _api_requests(op, bodies):
         yield "form-encoded", "form", scalars
     first_text = next((name for name, prop in schema["properties"].items() if _is_text(prop)), "note")
     yield "10 MB", "json", {**valid, first_text: HUGE}
+    if schema["properties"]:
+        yield "deep JSON", "raw", json.dumps(dict.fromkeys(schema["properties"], "DEEP")).replace('"DEEP"', DEEP_JSON)
+        yield "1e400", "raw", json.dumps(dict.fromkeys(schema["properties"], "BIG")).replace('"BIG"', "1e400")
+        dates = {n: YEAR_1[p["format"]] for n, p in schema["properties"].items() if p.get("format") in YEAR_1}
+        if dates:
+            yield "year 1", "json", {**valid, **dates}
     yield "a JSON list", "raw", "[1, 2]"
     yield "a JSON string", "raw", '"text"'
     yield "malformed JSON", "raw", '{"title": '
@@ -286,9 +297,12 @@ def _webhook_requests():
         yield kind, jira_payload(key=f"BAD-{kind}", summary=value, description=value, email=value)
     yield "10 MB", jira_payload(key="BAD-huge", summary="Huge", description=HUGE)
     yield "a JSON list", [1, 2]
+    yield "deep JSON", {"issue": json.loads("[" * 60 + "]" * 60)}
 
 
 def _send(client, method, path, content, body):
+    if content == "non-ASCII header":
+        return client.generic(method.upper(), path, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY="é²")
     if content == "form":
         return client.generic(method.upper(), path, urlencode(body), content_type="application/x-www-form-urlencoded")
     data = body if content == "raw" else json.dumps(body)
@@ -362,9 +376,13 @@ def test_every_api_operation_answers_bad_input_with_a_4xx_message_or_saves_clean
             anonymous = APIClient(raise_request_exception=False)
             requests = [(path, kind, payload) for kind, payload in _webhook_requests()]
             requests.append((path.replace(demo.source_name, "a%00b"), "NUL in the source's name", {}))
+            requests.append((path, "non-ASCII signature", {}))
             for target, kind, payload in requests:
                 raw = json.dumps(payload).encode()
-                response = anonymous.generic("POST", target, raw, content_type="application/json", **jira_headers(raw))
+                headers = jira_headers(raw)
+                if kind == "non-ASCII signature":
+                    headers["HTTP_X_HUB_SIGNATURE"] = "sha256=é²"
+                response = anonymous.generic("POST", target, raw, content_type="application/json", **headers)
                 if response.status_code >= 500:
                     failures.append(f"{op} [{kind}]: {response.status_code} {response.content[:200]!r}")
                 elif response.status_code >= 400 and "detail" not in response.json():
@@ -515,6 +533,12 @@ def _form_requests(form, *, search):
     yield "nul", dict.fromkeys(valid, NUL)
     for kind, value in TEXT_VALUES.items():
         yield kind, {**valid, **dict.fromkeys(text, value)}
+    numbers = [f["name"] for f in fields if f["type"] == "number"]
+    for kind, value in {"1e400": "1e400", "inf": "inf", "nan": "nan"}.items():
+        yield kind, {**valid, **dict.fromkeys(numbers, value)}
+    dates = {f["name"]: "0001-01-01" + ("T00:00" if f["type"] == "datetime-local" else "")
+             for f in fields if f["type"] in ("date", "datetime-local")}
+    yield "year 1", {**valid, **dates}
     if not search:  # a 10 MB query string is refused by any web server before the portal sees it
         yield "10 MB", {**valid, (text[0] if text else "note"): HUGE}
 
