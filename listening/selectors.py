@@ -47,15 +47,16 @@ def _vote_count():
     return Coalesce(Subquery(votes.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
 
 
-LIST_RELATED = ("business_unit", "submitted_by", "merged_into")
+# Never the pain point a row was merged into, nor its listening session: another object, named
+# only through visibility.reference_to (so never loaded without the reader's for_user).
+LIST_RELATED = ("business_unit", "submitted_by")
 
 
 def pain_point_annotate(queryset, *, user, related=LIST_RELATED):
     """Add what lists show: related rows, the vote count, and whether `user` voted or watches.
 
     Counts are subqueries, not joins, so filters never multiply rows and a page costs the same
-    number of queries at any size. `related` names the joined rows (the API shows no title of
-    the pain point a row was merged into, so it leaves that join out).
+    number of queries at any size. `related` names the joined rows.
     """
     return queryset.select_related(*related).annotate(
         vote_count=_vote_count(),
@@ -75,7 +76,7 @@ def pain_point_prefetch_detail(queryset, *, user):
         "comments__author",
         "status_changes__actor",
         Prefetch("evaluation__options", queryset=EvaluationOption.objects.order_by("position", "id")),
-    ).select_related("listening_session", "evaluation", "evaluation__evaluated_by")
+    ).select_related("evaluation", "evaluation__evaluated_by")
 
 
 def pain_point_detail(*, user):

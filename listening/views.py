@@ -147,10 +147,6 @@ def _detail_context(request, pain_point, bound=None):
     for step in PAIN_POINT.available(pain_point, user):
         form = bound[1] if bound and bound[0] == step.name else STEP_FORMS.get(step.name, NoteForm)(prefix=step.name)
         actions.append({"name": step.name, "label": step.label, "form": form})
-    merged_into_visible = (
-        pain_point.merged_into_id is not None
-        and PainPoint.objects.for_user(user).filter(pk=pain_point.merged_into_id).exists()
-    )
     comment_form = bound[1] if bound and bound[0] == "comment" else CommentForm()
     return {
         "pain_point": pain_point,
@@ -160,7 +156,6 @@ def _detail_context(request, pain_point, bound=None):
         "actions": actions,
         "is_it": is_it,
         "can_vote": pain_point.is_open and pain_point.submitted_by_id != user.pk,
-        "merged_into_visible": merged_into_visible,
         "comment_form": comment_form,
         "show_audit": user.is_superuser or getattr(user, "is_cio", False),
     }

@@ -28,7 +28,6 @@ from .serializers import (
     PainPointSerializer,
 )
 
-API_RELATED = ("business_unit", "submitted_by")  # merged_into is shown as its id only
 LIST_COLUMNS = (
     *(f.name for f in PainPoint._meta.concrete_fields),
     "business_unit__name",
@@ -57,7 +56,7 @@ class PainPointViewSet(WorkflowActionsMixin, PortalModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = pain_point_annotate(super().get_queryset(), user=self.request.user, related=API_RELATED)
+        queryset = pain_point_annotate(super().get_queryset(), user=self.request.user)
         if self.action == "list":
             # Of the joined unit and submitter, only what a row shows (a third of a page's time
             # went into building full user rows); tests.bench.test_query_counts guards against

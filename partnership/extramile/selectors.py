@@ -289,11 +289,16 @@ def resolved_pain_point_people(*, since, until) -> list[SurveyPerson]:
 
 
 def suggestion_list(*, user):
-    return ProblemSuggestion.objects.for_user(user).select_related("business_unit", "decided_by", "action")
+    return (
+        ProblemSuggestion.objects.for_user(user)
+        .select_related("business_unit", "decided_by")
+        .prefetch_related(readable(user, "action", ProblemSuggestion))
+    )
 
 
-def attach_evidence(suggestions) -> list:
-    """Give each suggestion `evidence_pain_points` (title, status, votes) with one query for all."""
+def attach_evidence(suggestions, *, user) -> list:
+    """Give each suggestion `evidence_pain_points` (title, status, votes) with one query for all:
+    those of its pain points `user` may see."""
     from listening.models import PainPoint
 
     suggestions = list(suggestions)
@@ -302,7 +307,7 @@ def attach_evidence(suggestions) -> list:
     if pks:
         by_pk = {
             p.pk: p
-            for p in PainPoint.objects.filter(pk__in=pks).annotate(vote_count=Count("votes")).only("pk", "title", "status")
+            for p in PainPoint.objects.for_user(user).filter(pk__in=pks).annotate(vote_count=Count("votes")).only("pk", "title", "status")
         }
     for suggestion in suggestions:
         suggestion.evidence_pain_points = [by_pk[pk] for pk in suggestion.evidence if pk in by_pk]

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -290,7 +289,7 @@ def suggestion_list(request):
     if unit := parse_id(request.GET.get("unit")):
         queryset = queryset.filter(business_unit_id=unit)
     page = _page(request, queryset)
-    page.object_list = selectors.attach_evidence(page.object_list)
+    page.object_list = selectors.attach_evidence(page.object_list, user=request.user)
     return render(
         request,
         "extramile/suggestion_list.html",
@@ -299,7 +298,7 @@ def suggestion_list(request):
 
 
 def _suggestion_page(request, suggestion, accept_form=None, dismiss_form=None, status=200):
-    [suggestion] = selectors.attach_evidence([suggestion])
+    [suggestion] = selectors.attach_evidence([suggestion], user=request.user)
     return render(
         request,
         "extramile/suggestion_detail.html",
@@ -432,16 +431,10 @@ def check_in_detail(request, pk):
         status = 400
     # The steps of partnership.extramile.workflow.CHECK_IN the user may take now (answer, or none).
     steps = {step.name: step for step in CHECK_IN.available(check_in, request.user)}
-    pain_point_url = None
-    if check_in.pain_point_id:
-        try:
-            pain_point_url = reverse("listening:detail", args=[check_in.pain_point_id])
-        except NoReverseMatch:
-            pain_point_url = None
     return render(
         request, "extramile/checkin_detail.html",
         {"check_in": check_in, "form": form, "answer_step": steps.get("answer"), "can_answer": "answer" in steps,
-         "on_behalf": check_in.key_user_id != request.user.pk, "pain_point_url": pain_point_url},
+         "on_behalf": check_in.key_user_id != request.user.pk},
         status=status,
     )
 
