@@ -12,7 +12,15 @@ from listening.models import PainPoint
 from partnership.integrations.models import InboundDelivery, InboundTicket
 from partnership.workflow import Transition, Workflow
 
-from .helpers import encode, generic_headers, generic_payload, jira_headers, jira_payload, zendesk_headers, zendesk_payload
+from .helpers import (
+    encode,
+    generic_headers,
+    generic_payload,
+    jira_headers,
+    jira_payload,
+    zendesk_headers,
+    zendesk_payload,
+)
 
 pytestmark = pytest.mark.django_db
 
