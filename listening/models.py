@@ -5,7 +5,8 @@ Visibility (one rule, used by every page, API endpoint, search and export throug
 - IT staff, the CIO and superusers see every pain point;
 - everybody else who is signed in sees every non-confidential pain point;
 - a confidential pain point is seen only by the members of its business unit, by the person who
-  submitted it (who may have raised it for another unit) and by IT;
+  submitted it (who may have raised it for another unit), by the integration client of the source
+  that created it and by IT;
 - votes, watches, comments, status history and evaluations follow their pain point;
 - a listening session is seen by IT, by the members of the unit IT listened to and by its
   business attendees.
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from partnership import bounds
 from partnership.audit import AuditedModel
+from partnership.integrations.permissions import client_source_names
 from partnership.models import BusinessUnit
 from partnership.roles import is_it_staff
 
@@ -73,6 +75,10 @@ class PainPointQuerySet(models.QuerySet):
         allowed = Q(confidential=False) | Q(submitted_by=user)
         if user.business_unit_id:
             allowed |= Q(business_unit_id=user.business_unit_id)
+        own_sources = client_source_names(user)
+        if own_sources:
+            # An integration client sees what its own source created (the ticket is its own).
+            allowed |= Q(source_system__in=own_sources)
         return self.filter(allowed)
 
     def open(self):

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership.events import Notice, followers, publish
-from partnership.roles import is_it_staff
+from partnership.roles import is_integration_client, is_it_staff
 
 from .choices import (
     FINAL_STATUSES,
@@ -39,7 +39,7 @@ from .models import (
     Watch,
 )
 from .payloads import pain_point_payload
-from .permissions import require_it
+from .permissions import is_own_source, require_it
 from .sla import ack_due_date
 from .workflow import PAIN_POINT, lock
 
@@ -56,6 +56,13 @@ EDITABLE_FIELDS = (
 )
 
 DUPLICATE_EXTERNAL_REF = "This source system already has a pain point with this external reference."
+# The answer to someone who may not see the pain point holding the reference: it says no more
+# than that the reference cannot be used.
+REFERENCE_UNAVAILABLE = "This external reference cannot be used for a new pain point."
+
+# What a source's integration client may change on its own source's pain points (the unit and
+# confidentiality, which decide who sees it, stay IT's).
+CLIENT_EDITABLE_FIELDS = ("title", "description", "category", "severity", "people_affected", "hours_lost_per_week")
 
 def _followers(pain_point: PainPoint, *, exclude=None) -> list:
     """The submitter and the watchers, without the person who caused the change."""
@@ -153,17 +160,20 @@ def pain_point_create(
         ack_due_on=ack_due_date(timezone.localdate(now)),
         status_changed_at=now,
     )
-    if pain_point.external_ref and PainPoint.objects.filter(
-        source_system=pain_point.source_system, external_ref=pain_point.external_ref
-    ).exists():
-        raise ValidationError({"external_ref": DUPLICATE_EXTERNAL_REF})
+    holder = (
+        PainPoint.objects.filter(source_system=pain_point.source_system, external_ref=pain_point.external_ref).first()
+        if pain_point.external_ref
+        else None
+    )
+    if holder is not None:
+        raise ValidationError({"external_ref": _duplicate_reference(submitted_by, holder)})
     pain_point.full_clean()
     try:
         with transaction.atomic():
             pain_point.save()
     except IntegrityError as exc:
         # Two deliveries of the same ticket at once: full_clean passed for both, the index wins.
-        raise ValidationError({"external_ref": DUPLICATE_EXTERNAL_REF}) from exc
+        raise ValidationError({"external_ref": _duplicate_reference(submitted_by, None)}) from exc
     via = Source(source).label.lower()
     _record_status(pain_point, from_status="", actor=submitted_by, note=f"Submitted via {via}.")
     if submitted_by is not None:
@@ -172,16 +182,33 @@ def pain_point_create(
     return pain_point
 
 
+def _duplicate_reference(submitted_by, holder) -> str:
+    """Name the duplicate only to a machine write or to someone who may see the pain point."""
+    if submitted_by is None or (holder is not None and PainPoint.objects.for_user(submitted_by).filter(pk=holder.pk).exists()):
+        return DUPLICATE_EXTERNAL_REF
+    return REFERENCE_UNAVAILABLE
+
+
 @transaction.atomic
 def pain_point_update(*, pain_point: PainPoint, actor, **changes) -> PainPoint:
-    """IT corrects the facts of a pain point (title, unit, category, numbers, confidentiality)."""
-    require_it(actor, "edit a pain point")
+    """IT corrects the facts of a pain point (title, unit, category, numbers, confidentiality);
+    the integration client of the pain point's source updates the ticket's facts while its
+    workflow has not ended."""
+    client = not is_it_staff(actor)
+    if client and not is_own_source(actor, pain_point):
+        raise PermissionDenied("Only IT staff can edit a pain point.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    if client and set(changes) - set(CLIENT_EDITABLE_FIELDS):
+        refused = sorted(set(changes) - set(CLIENT_EDITABLE_FIELDS))
+        raise ValidationError(dict.fromkeys(refused, "Only IT staff can change this field."))
     lock(pain_point)
     if pain_point.is_read_only:
         raise ValidationError({"status": "A merged pain point is read-only; edit the one it was merged into."})
+    if client and pain_point.status in FINAL_STATUSES:
+        label = PainPointStatus(pain_point.status).label.lower()
+        raise ValidationError({"status": f"This pain point is {label}: it takes no more changes from its ticket."})
     original = {name: getattr(pain_point, name) for name in changes}
     for name, value in changes.items():
         setattr(pain_point, name, value)
@@ -393,6 +420,9 @@ def pain_point_unwatch(*, pain_point: PainPoint, user) -> None:
 
 @transaction.atomic
 def comment_add(*, pain_point: PainPoint, author, body: str) -> Comment:
+    """Anyone who sees a pain point comments on it; an integration client only on its own source's."""
+    if is_integration_client(author) and not is_it_staff(author) and not is_own_source(author, pain_point):
+        raise PermissionDenied("An integration client comments only on the pain points of its own source.")
     if pain_point.is_read_only:
         raise ValidationError({"body": "This pain point was merged and is read-only; comment on the one it was merged into."})
     comment = Comment(pain_point=pain_point, author=author, body=(body or "").strip())

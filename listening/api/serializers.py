@@ -110,6 +110,10 @@ class PainPointCommentSerializer(serializers.ModelSerializer):
         return str(comment.author) if comment.author_id else ""
 
 
+class PainPointCommentWriteSerializer(serializers.Serializer):
+    body = serializers.CharField(validators=bounds.LONG_TEXT)
+
+
 class PainPointDetailSerializer(PainPointSerializer):
     status_history = PainPointStatusChangeSerializer(source="status_changes", many=True, read_only=True)
     comments = PainPointCommentSerializer(many=True, read_only=True)

@@ -9,10 +9,9 @@ from rest_framework.response import Response
 
 from partnership.api.base import PortalModelViewSet
 from partnership.api.workflow import WorkflowActionsMixin
-from partnership.roles import is_integration_client, is_it_staff
+from partnership.roles import is_it_staff
 
-from .. import services, sessions
-from ..choices import Source
+from .. import permissions, services, sessions
 from ..models import ListeningSession, PainPoint
 from ..selectors import evaluation_of, listening_session_annotate, pain_point_annotate, pain_point_prefetch_detail
 from ..workflow import PAIN_POINT
@@ -21,6 +20,8 @@ from .serializers import (
     EvaluationSerializer,
     EvaluationWriteSerializer,
     ListeningSessionSerializer,
+    PainPointCommentSerializer,
+    PainPointCommentWriteSerializer,
     PainPointDeclineSerializer,
     PainPointDetailSerializer,
     PainPointMergeSerializer,
@@ -79,22 +80,29 @@ class PainPointViewSet(WorkflowActionsMixin, PortalModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "source" not in data and is_integration_client(request.user):
-            data["source"] = Source.TICKETING
+        data = permissions.claim_references(request.user, dict(serializer.validated_data))
         pain_point = services.pain_point_create(submitted_by=request.user, **data)
         response = self._fresh(pain_point)
         response.status_code = status.HTTP_201_CREATED
         return response
 
     def partial_update(self, request, *args, **kwargs):
-        if not is_it_staff(request.user):
-            raise PermissionDenied("Only IT staff can edit a pain point.")
         pain_point = self.get_object()
+        if not permissions.can_edit(request.user, pain_point):
+            raise PermissionDenied("Only IT staff (or the integration client of its source) can edit a pain point.")
         serializer = self.get_serializer(pain_point, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.pain_point_update(pain_point=pain_point, actor=request.user, **serializer.validated_data)
         return self._fresh(pain_point)
+
+    @extend_schema(request=PainPointCommentWriteSerializer, responses={201: PainPointCommentSerializer})
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """Comment on a pain point you see (an integration client: on its own source's only)."""
+        pain_point = self.get_object()
+        data = _valid(PainPointCommentWriteSerializer, request)
+        comment = services.comment_add(pain_point=pain_point, author=request.user, body=data["body"])
+        return Response(PainPointCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=PainPointSerializer)
     @action(detail=True, methods=["post"])

@@ -20,7 +20,7 @@ class IntegrationSourceForm(forms.ModelForm):
 
     class Meta:
         model = IntegrationSource
-        fields = ["name", "kind", "business_unit", "enabled"]
+        fields = ["name", "kind", "business_unit", "client", "enabled"]
 
     def clean(self):
         cleaned = super().clean()
@@ -32,7 +32,7 @@ class IntegrationSourceForm(forms.ModelForm):
 @admin.register(IntegrationSource)
 class IntegrationSourceAdmin(admin.ModelAdmin):
     form = IntegrationSourceForm
-    list_display = ["name", "kind", "business_unit", "enabled", "previous_secret_valid_until", "updated_at"]
+    list_display = ["name", "kind", "business_unit", "client", "enabled", "previous_secret_valid_until", "updated_at"]
     list_filter = ["kind", "enabled"]
     list_select_related = ["business_unit"]
     search_fields = ["name"]
@@ -45,7 +45,7 @@ class IntegrationSourceAdmin(admin.ModelAdmin):
         secret = form.cleaned_data.get("new_secret")
         if not change:
             created = integration_source_add(
-                name=obj.name, kind=obj.kind, secret=secret, business_unit=obj.business_unit
+                name=obj.name, kind=obj.kind, secret=secret, business_unit=obj.business_unit, client=obj.client
             )
             obj.pk, obj.actor, obj.secret = created.pk, created.actor, created.secret
             obj._state.adding = False

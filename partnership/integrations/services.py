@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from .. import jsonbody
 from ..models import BusinessUnit
-from ..roles import Role, is_it_staff
+from ..roles import Role, is_integration_client, is_it_staff
 from .choices import CLAIMING_RESULTS, InboundResult, SourceKind
 from .formats import FORMATS, Ignored, PayloadError, Ticket
 from .models import InboundDelivery, InboundTicket, IntegrationSource
@@ -64,11 +64,16 @@ def _check_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def integration_source_add(*, name: str, kind: str, secret: str, business_unit=None) -> IntegrationSource:
-    """Register a ticketing system that may post signed webhooks."""
+def integration_source_add(*, name: str, kind: str, secret: str, business_unit=None, client=None) -> IntegrationSource:
+    """Register a ticketing system that may post signed webhooks; `client`, its integration
+    client account, may create, update and comment on the source's pain points over the API."""
     if kind not in SourceKind.values:
         raise ValidationError({"kind": f"Choose one of {', '.join(SourceKind.values)}."})
-    source = IntegrationSource(name=(name or "").strip(), kind=kind, secret=_check_secret(secret), business_unit=business_unit)
+    if client is not None and not is_integration_client(client):
+        raise ValidationError({"client": "The client must be an account of the Integration client role."})
+    source = IntegrationSource(
+        name=(name or "").strip(), kind=kind, secret=_check_secret(secret), business_unit=business_unit, client=client
+    )
     source.full_clean(exclude=["actor"])
     source.actor = _source_actor(source.name)
     source.save()

@@ -23,7 +23,7 @@ from partnership.extramile.choices import ActionKind, SuggestionTrigger
 from partnership.extramile.models import CheckIn, ProblemSuggestion, ResolutionSurvey
 from partnership.integrations import services as integration_services
 from partnership.integrations import subscriptions as integration_subscriptions
-from partnership.integrations.models import WebhookDelivery
+from partnership.integrations.models import InboundTicket, WebhookDelivery
 from partnership.notifications.models import Notification
 from partnership.roles import Role
 from partnership.services import api_token_create
@@ -202,5 +202,10 @@ def build_world() -> World:
     ).pk
     integration_services.integration_source_add(name="jira", kind="jira", secret=WEBHOOK_SECRET, business_unit=sales)
     ids["source"] = "jira"
+    # A ticket of another source parked in IT's "needs a unit" queue.
+    helpdesk = integration_services.integration_source_add(name="helpdesk", kind="generic", secret=WEBHOOK_SECRET)
+    ids["parked_ticket"] = InboundTicket.objects.create(
+        source=helpdesk, external_ref="HD-1", parked_at=timezone.now(), ticket={"title": f"{SECRET} parked ticket"}
+    ).pk
     ids["kind"] = "listening.ack_overdue"
     return world

@@ -1,6 +1,7 @@
 """`manage.py integration_source add|list|rotate-secret|disable|enable`: the ticketing systems
 allowed to post webhooks (docs/integration.md)."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         add.add_argument("--kind", required=True, choices=SourceKind.values)
         add.add_argument("--secret", required=True, help="The shared signing secret (16 characters or more).")
         add.add_argument("--business-unit", help="Slug of the unit new pain points land in.")
+        add.add_argument("--client", help="User name of the integration client account that acts for the source over the API.")
         actions.add_parser("list", help="List the sources.")
         rotate = actions.add_parser("rotate-secret", help="Switch to a new secret; the old one stays valid a while.")
         rotate.add_argument("--name", required=True)
@@ -54,8 +56,13 @@ class Command(BaseCommand):
             unit = BusinessUnit.objects.filter(slug=options["business_unit"]).first()
             if unit is None:
                 raise CommandError(f"There is no business unit '{options['business_unit']}'.")
+        client = None
+        if options.get("client"):
+            client = get_user_model().objects.filter(username=options["client"]).first()
+            if client is None:
+                raise CommandError(f"There is no user '{options['client']}'.")
         source = integration_source_add(
-            name=options["name"], kind=options["kind"], secret=options["secret"], business_unit=unit
+            name=options["name"], kind=options["kind"], secret=options["secret"], business_unit=unit, client=client
         )
         self.stdout.write(f"Added {source}: POST /api/v1/integrations/{source.name}/webhook/")
 
