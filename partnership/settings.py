@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Gzip for API JSON only, never for HTML pages with a CSRF token (BREACH; partnership/api/http.py).
+    "partnership.api.http.ApiGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnership.audit.AuditActorMiddleware",
     "partnership.middleware.SecurityHeadersMiddleware",
+    "partnership.api.http.ApiETagMiddleware",  # inside the no-store header: ETag and 304 on API reads
     "partnership.middleware.RejectNulCharactersMiddleware",
     "partnership.middleware.DatabaseUnavailableMiddleware",
     "partnership.integrations.middleware.IdempotencyMiddleware",  # Idempotency-Key under /api/v1/
