@@ -74,6 +74,14 @@ def _empty_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_api_rate_limits(settings):
+    """The suite makes thousands of API requests from one address; the limits have their own
+    tests (tests/integrations/test_rate_limits.py), which set them."""
+    settings.API_RATE_LIMIT_PER_TOKEN = ""
+    settings.API_RATE_LIMIT_PER_ADDRESS = ""
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_names_for_the_live_server(request, settings):
     """The live test server serves static files from their sources, which know no hashed
     (manifest) names: pages under a browser test link the plain names, so scripts load."""

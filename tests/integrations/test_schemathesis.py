@@ -75,7 +75,8 @@ def _first_line(exc: BaseException) -> str:
 
 def test_every_api_operation_conforms_to_the_schema(api_schema, carla):
     token = api_token_create(user=carla, name="schemathesis")[1]
-    headers = {"Authorization": f"Token {token}"}
+    # The WSGI transport does not decompress as an HTTP client would: ask for plain JSON.
+    headers = {"Authorization": f"Token {token}", "Accept-Encoding": "identity"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 40
 
