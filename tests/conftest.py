@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from partnership.roles import Role
@@ -33,6 +35,11 @@ def pytest_configure(config):
     if engine == "django.db.backends.sqlite3" and not allowed:
         raise pytest.UsageError(SQLITE_REFUSAL)
 
+
+# No test depends on how fast the machine is: Hypothesis' per-example deadline and its "input
+# generation is slow" check failed the score's property tests on a loaded CI machine.
+hypothesis_settings.register_profile("portal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("portal")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
