@@ -83,3 +83,30 @@ def test_the_change_log_is_visible_in_admin(client, root):
     client.force_login(root)
     page = client.get("/admin/partnership/auditlogentry/").content.decode()
     assert "Legal" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_service_whose_last_audit_row_fails_saves_none_of_its_changes(monkeypatch, alice, ivan):
+    # Acknowledging writes the pain point, then its history row, each with an audit row: when the
+    # history row's audit write fails, the service's one transaction leaves the pain point as it was.
+    from listening.choices import PainPointStatus
+    from listening.models import PainPoint, PainPointStatusChange
+    from listening.services import pain_point_acknowledge
+    from tests.listening.factories import make_pain_point
+
+    pain_point = make_pain_point(submitted_by=alice)
+    original = AuditLogEntry.save
+
+    def refuse_the_history_row(entry, *args, **kwargs):
+        if entry.content_type.model == "painpointstatuschange":
+            raise DatabaseError("the audit table refuses the row")
+        return original(entry, *args, **kwargs)
+
+    monkeypatch.setattr(AuditLogEntry, "save", refuse_the_history_row)
+    with pytest.raises(DatabaseError, match="audit table"):
+        pain_point_acknowledge(pain_point=pain_point, actor=ivan)
+    monkeypatch.undo()
+    stored = PainPoint.objects.get(pk=pain_point.pk)
+    assert (stored.status, stored.acknowledged_at) == (PainPointStatus.NEW, None)
+    assert not PainPointStatusChange.objects.filter(pain_point=pain_point, to_status=PainPointStatus.ACKNOWLEDGED).exists()
+    assert [e.action for e in entries_for(stored)] == ["create"]
