@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from listening import services
 from listening.choices import PainPointStatus
 from listening.models import ListeningSession, PainPoint, Vote
+from partnership.integrations.services import integration_source_add
 
 from .factories import ListeningSessionFactory, make_pain_point, make_planned, recommended_options
 
@@ -35,6 +36,7 @@ def test_a_business_manager_creates_a_pain_point(api, alice, sales):
 
 
 def test_a_ticketing_system_creates_and_finds_its_items_by_external_reference(api, tess, sales):
+    integration_source_add(name="jira", kind="jira", secret="a-shared-secret-of-some-length", client=tess)
     client = api(tess)
     payload = {"title": "Printer queue stuck", "description": "OPS-17", "business_unit": sales.pk, "source_system": "jira", "external_ref": "OPS-17"}
     created = client.post("/api/v1/pain-points/", payload)

@@ -48,7 +48,8 @@ from rest_framework.test import APIClient
 
 from listening.services import pain_point_create
 from partnership.integrations.choices import DeliveryStatus
-from partnership.integrations.models import WebhookDelivery
+from partnership.integrations.formats import Ticket
+from partnership.integrations.models import InboundTicket, WebhookDelivery
 from partnership.integrations.services import integration_source_add
 from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.models import User
@@ -109,6 +110,9 @@ def demo(transactional_db):
     for user in users.values():
         api_token_create(user=user, name="bad-input sweep")
     source = integration_source_add(name="badinput-jira", kind="jira", secret=SECRET, business_unit=users["alice"].business_unit)
+    # A ticket parked in the "needs a unit" queue, so that its assign action is swept too.
+    ticket = Ticket(event="jira:issue_created", external_ref="OPS-PARKED", title="Parked", description="No unit.")
+    InboundTicket.objects.create(source=source, external_ref="OPS-PARKED", parked_at=timezone.now(), ticket=ticket.as_json())
     # A subscription of ivan's with a failed delivery, so that the redeliver actions are swept too.
     subscription = webhook_subscription_create(owner=users["ivan"], url="https://hooks.example.com/p", events=["pain_point.created"])
     WebhookDelivery.objects.create(

@@ -202,8 +202,9 @@ class ParkedTicketViewSet(PortalReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Make the ticket a pain point of the unit given, from what its last delivery said (IT staff)."""
+        data = request.data  # read first: a body too large answers 413 even once the ticket left the queue
         ticket = self.get_object()
-        serializer = ParkedTicketAssignSerializer(data=request.data)
+        serializer = ParkedTicketAssignSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         pain_point = services.parked_ticket_assign(
             ticket=ticket, business_unit=serializer.validated_data["business_unit"], actor=request.user
