@@ -29,6 +29,8 @@ def stably_ordered(queryset):
 
 
 class ForUserQuerysetMixin:
+    takes_fields = True  # ?fields=a,b on list and retrieve (partnership/api/sparse.py)
+
     def get_queryset(self):
         queryset = super().get_queryset()
         return queryset.for_user(self.request.user)

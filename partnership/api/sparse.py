@@ -42,7 +42,5 @@ SCHEMA_DESCRIPTION = (
 
 
 def offered_by(view) -> bool:
-    """Whether `view` (a list or detail of a portal viewset) takes `?fields=`."""
-    from .base import ForUserQuerysetMixin
-
-    return isinstance(view, ForUserQuerysetMixin) and getattr(view, "action", None) in ACTIONS
+    """Whether `view` (a list or detail of a portal viewset, which says `takes_fields`) takes `?fields=`."""
+    return getattr(view, "takes_fields", False) and getattr(view, "action", None) in ACTIONS

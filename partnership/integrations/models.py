@@ -180,13 +180,13 @@ class InboundTicket(models.Model):
     """
 
     source = models.ForeignKey(IntegrationSource, on_delete=models.CASCADE, related_name="tickets")
-    external_ref = models.CharField(max_length=200)
+    external_ref = models.CharField(max_length=200, validators=bounds.SINGLE_LINE)
     updated_at = models.DateTimeField(
         null=True, blank=True, validators=bounds.YEARS, help_text="The ticket's own updated time last applied."
     )
     content_digest = models.CharField(max_length=64, blank=True, validators=bounds.SINGLE_LINE)
     parked_at = models.DateTimeField(null=True, blank=True, db_index=True, validators=bounds.YEARS)
-    parked_reason = models.TextField(blank=True)
+    parked_reason = models.TextField(blank=True, validators=bounds.LONG_TEXT)
     parked_delivery = models.ForeignKey(
         InboundDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The last delivery of the parked ticket.",

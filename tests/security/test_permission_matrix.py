@@ -270,6 +270,7 @@ PAGES = [
     Page("extra-mile/actions/new/", "/extra-mile/actions/new/", get=IT_ONLY, post="L 403 403 . . 403"),
     Page("extra-mile/actions/new/", "/extra-mile/actions/new/?pain_point={pain_point}", get=IT_ONLY),
     Page("extra-mile/actions/<int:pk>/", "/extra-mile/actions/{action}/", get=OWN),
+    Page("extra-mile/actions/<int:pk>/edit/", "/extra-mile/actions/{action}/edit/", get=IT_EDIT, post="L 403 404 . . 404"),
     Page("extra-mile/actions/<int:pk>/rate/", "/extra-mile/actions/{action}/rate/", post="L . 404 . . 404"),
     Page("extra-mile/actions/<int:pk>/complete/", "/extra-mile/actions/{action}/complete/", post="L 403 404 . . 404"),
     Page("extra-mile/for-us/", "/extra-mile/for-us/", get=LIST),
@@ -332,6 +333,7 @@ TRANSITIONS = ("acknowledge", "start-analysis", "plan", "resolve", "close", "dec
 API = [
     # --- partnership ------------------------------------------------------------------------------
     Api("GET", "/api/v1/me/", ALL),
+    Api("GET", "/api/v1/me/agenda/", ALL),
     Api("GET", "/api/v1/business-units/", ALL),
     Api("GET", "/api/v1/business-units/{id}/", ALL),  # unit names are not secret
     Api("GET", "/api/v1/tokens/", ALL),
