@@ -55,7 +55,7 @@ INDICATORS.append(
 
 
 def _overdue_milestones(user, business_unit=None) -> Attention:
-    url = reverse("initiatives:index") + "?overdue=true"
+    url = reverse("initiatives:index") + "?late_milestones=true"
     if business_unit is not None:
         url += f"&business_unit={business_unit.pk}"
     count = selectors.overdue_milestones(user=user, business_unit=business_unit).count()

@@ -32,6 +32,24 @@ def overdue_milestones_q(today: datetime.date):
     return Q(done_on__isnull=True, due_on__lt=today, initiative__status__in=OPEN_STATUSES)
 
 
+def late_milestones(*, today: datetime.date | None = None, due_after=None, due_before=None):
+    """THE late milestones: not done, past due, of an open initiative; optionally only those due
+    from `due_after` to `due_before`. The dashboard's count, the initiatives page's measure, the
+    list their links open and each row's badge all read this one queryset."""
+    queryset = Milestone.objects.filter(overdue_milestones_q(today or timezone.localdate()))
+    if due_after is not None:
+        queryset = queryset.filter(due_on__gte=due_after)
+    if due_before is not None:
+        queryset = queryset.filter(due_on__lte=due_before)
+    return queryset
+
+
+def filter_late_milestones(queryset, *, due_after=None, due_before=None):
+    """Initiatives with a late milestone (due in the range, when given)."""
+    late = late_milestones(due_after=due_after, due_before=due_before)
+    return queryset.filter(Exists(late.filter(initiative=OuterRef("pk"))))
+
+
 def _count(queryset):
     """A correlated COUNT subquery: filters never multiply the initiative rows."""
     return Coalesce(
@@ -49,7 +67,7 @@ def initiative_annotate(queryset):
             Risk.objects.filter(initiative=OuterRef("pk")).order_by().values("initiative").annotate(m=Max("score")).values("m"),
             output_field=IntegerField(),
         ),
-        overdue_milestones=_count(milestones.filter(done_on__isnull=True, due_on__lt=today)),
+        overdue_milestones=_count(late_milestones(today=today).filter(initiative=OuterRef("pk"))),
         open_milestones=_count(milestones.filter(done_on__isnull=True)),
     )
 
@@ -107,9 +125,7 @@ def initiative_search(queryset, text: str):
 
 def overdue_milestones(*, user, business_unit=None):
     """Overdue milestones of open initiatives the user may see, the oldest first."""
-    queryset = Milestone.objects.filter(
-        overdue_milestones_q(timezone.localdate()), initiative__in=Initiative.objects.for_user(user)
-    )
+    queryset = late_milestones().filter(initiative__in=Initiative.objects.for_user(user))
     if business_unit is not None:
         queryset = queryset.filter(initiative__in=Initiative.objects.concerning(business_unit))
     return queryset.select_related("initiative").order_by("due_on", "id")
@@ -315,9 +331,13 @@ def measure_overdue_milestones(window: Window, business_unit=None) -> Measure:
     queryset = Milestone.objects.filter(due_on__range=(window.start, end), initiative__status__in=OPEN_STATUSES)
     if business_unit is not None:
         queryset = queryset.filter(initiative__in=Initiative.objects.concerning(business_unit))
-    counts = queryset.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(done_on__isnull=True)))
-    params = _unit_param({"overdue": "true"}, business_unit)
-    value = counts["overdue"] if counts["total"] else None
+    late = late_milestones(today=today, due_after=window.start, due_before=end)
+    counts = queryset.aggregate(total=Count("pk"), late=Count("pk", filter=Q(pk__in=late.values("pk"))))
+    params = _unit_param(
+        {"late_milestones": "true", "milestones_due_after": window.start.isoformat(), "milestones_due_before": end.isoformat()},
+        business_unit,
+    )
+    value = counts["late"] if counts["total"] else None
     return Measure(value=value, records=counts["total"], url=_list_url(**params))
 
 

@@ -379,9 +379,11 @@ def initiative_reject(*, initiative: Initiative, actor, reason: str) -> Initiati
 
 @transaction.atomic
 def initiative_start(*, initiative: Initiative, actor, note: str = "") -> Initiative:
-    """IT starts the work of an approved initiative; the start date defaults to today."""
+    """IT starts the work of an approved initiative: the start date becomes the actual start,
+    today, unless the planned start is earlier (work begun before it was recorded)."""
     INITIATIVE.check(initiative, actor, "start", lock=lock)
-    start = initiative.start_date or timezone.localdate()
+    today = timezone.localdate()
+    start = min(initiative.start_date, today) if initiative.start_date else today
     if initiative.target_date and initiative.target_date < start:
         raise ValidationError({"target_date": "The target date is before today's start: move the target date first."})
     return _change_status(initiative, to_status=InitiativeStatus.IN_PROGRESS, actor=actor, note=note, start_date=start)
@@ -394,9 +396,16 @@ def initiative_deliver(*, initiative: Initiative, actor, delivered_on=None, note
     delivered_on = delivered_on or timezone.localdate()
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
-    if initiative.start_date and delivered_on < initiative.start_date:
-        raise ValidationError({"delivered_on": "It cannot be delivered before it started."})
-    _change_status(initiative, to_status=InitiativeStatus.DELIVERED, actor=actor, note=note, delivered_on=delivered_on)
+    # An initiative in progress started by today at the latest: a later start date is a planned
+    # one that was never corrected (started before start moved it), and gives way to the delivery.
+    started = initiative.start_date
+    if started and started > timezone.localdate():
+        started = delivered_on
+    if started and delivered_on < started:
+        raise ValidationError({"delivered_on": f"It cannot be delivered before it started ({started:%Y-%m-%d})."})
+    _change_status(
+        initiative, to_status=InitiativeStatus.DELIVERED, actor=actor, note=note, delivered_on=delivered_on, start_date=started
+    )
     return initiative
 
 

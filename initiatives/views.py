@@ -35,6 +35,9 @@ from .workflow import INITIATIVE, risk_acceptance_needed
 
 PAGE_SIZE = 25
 HIDDEN_FILTERS = (
+    "late_milestones",
+    "milestones_due_after",
+    "milestones_due_before",
     "origin",
     "sponsor",
     "pain_point",

@@ -13,7 +13,8 @@ Definitions (also in docs/pillars/revenue.md):
   counts in full from the start; the running cost pro rata by whole months).
 - Variance = realised to date - expected to date. Positive means better than plan.
 - ROI = (realised to date - costs to date) / costs to date, a ratio (0.25 = 25 %); None when
-  there are no costs (a return on nothing is undefined, not infinite).
+  there are no costs (a return on nothing is undefined, not infinite), and None while the
+  project is not live and has no revenue (an idea not started has no return yet, not -100 %).
 - Payback month = the first month from which the cumulative net position (cumulative realised
   revenue - cumulative costs) is zero or better and stays so through the as-of month. A later
   month of refunds that pushes it below zero again un-does the payback. None when there are no
@@ -120,6 +121,11 @@ class Figures:
         return any(m.realised is not None for m in self.months)
 
     @property
+    def not_live_yet(self) -> bool:
+        """No month live and no revenue: the ROI is not measured yet."""
+        return self.months_live == 0 and not self.has_revenue
+
+    @property
     def roi_percent(self) -> Decimal | None:
         return None if self.roi is None else (self.roi * 100).quantize(Decimal("0.1"))
 
@@ -147,7 +153,8 @@ def compute_figures(
     costs = _cents(_costs_through(plan, as_of_month))
     variance = realised - expected
     variance_percent = (variance * 100 / expected).quantize(Decimal("0.1")) if expected > 0 else None
-    roi = ((realised - costs) / costs).quantize(Decimal("0.0001")) if costs > 0 else None
+    not_live_yet = live == 0 and not to_date
+    roi = ((realised - costs) / costs).quantize(Decimal("0.0001")) if costs > 0 and not not_live_yet else None
 
     by_year: dict[int, Decimal] = {}
     for month in sorted(to_date):

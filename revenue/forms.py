@@ -77,12 +77,26 @@ class RevenueProjectForm(forms.ModelForm):
         pass
 
 
-class AdvanceForm(forms.Form):
+class OwnIdsForm(forms.Form):
+    """A form shown beside others on one page: its ids carry its own prefix (`id_advance_on`),
+    so two forms' "on" fields never share `id_on` and each label points at its own field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AdvanceForm(OwnIdsForm):
+    id_prefix = "advance"
+
     on = forms.DateField(label="Date of the change", widget=DATE_WIDGET, required=False)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(OwnIdsForm):
+    id_prefix = "accept"
     accepted_by = forms.ModelChoiceField(queryset=None, label="Accepted by")
     statement = forms.CharField(
         label="Acceptance statement",
@@ -97,7 +111,8 @@ class AcceptForm(forms.Form):
         self.fields["accepted_by"].queryset = acceptors
 
 
-class AbandonForm(forms.Form):
+class AbandonForm(OwnIdsForm):
+    id_prefix = "abandon"
     reason = forms.CharField(label="Why is it abandoned?", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     on = forms.DateField(label="Abandoned on", widget=DATE_WIDGET, required=False)
 

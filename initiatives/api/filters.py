@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from ..choices import InitiativeStatus, Origin
 from ..models import Initiative, Milestone, Risk
-from ..selectors import filter_overdue, initiative_search
+from ..selectors import filter_late_milestones, filter_overdue, initiative_search
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -17,6 +17,9 @@ class InitiativeFilter(django_filters.FilterSet):
     sponsor = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
     pain_point = django_filters.NumberFilter(field_name="pain_points", label="Linked pain point")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    late_milestones = django_filters.BooleanFilter(method="filter_late_milestones", label="With a late milestone")
+    milestones_due_after = django_filters.DateFilter(method="filter_nothing", label="Late milestones due from")
+    milestones_due_before = django_filters.DateFilter(method="filter_nothing", label="Late milestones due until")
     proposed_after = django_filters.DateFilter(field_name="proposed_at", lookup_expr="date__gte")
     proposed_before = django_filters.DateFilter(field_name="proposed_at", lookup_expr="date__lte")
     decided_after = django_filters.DateFilter(field_name="decided_at", lookup_expr="date__gte")
@@ -36,6 +39,18 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset if value is None else filter_overdue(queryset, value)
+
+    def filter_late_milestones(self, queryset, name, value):
+        """With a late milestone, due in the range given by `milestones_due_after`/`_before`."""
+        if not value:
+            return queryset
+        data = self.form.cleaned_data
+        return filter_late_milestones(
+            queryset, due_after=data.get("milestones_due_after"), due_before=data.get("milestones_due_before")
+        )
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_late_milestones
 
 
 class RiskFilter(django_filters.FilterSet):

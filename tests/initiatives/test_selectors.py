@@ -134,6 +134,27 @@ def test_overdue_milestones(rows, value, records):
     assert (measure.value, measure.records) == (value, records)
 
 
+def test_the_overdue_milestones_count_and_the_list_it_links_to_agree(client, carla):
+    import re
+
+    from initiatives.indicators import _overdue_milestones
+
+    two_late = _row(status=S.IN_PROGRESS, target=-30)
+    for due in (3, 4):
+        Milestone.objects.create(initiative=two_late, title="late", due_on=_day(due))
+    late_target_only = _row(status=S.IN_PROGRESS, target=3)  # overdue, but no late milestone
+    Milestone.objects.create(initiative=late_target_only, title="done", due_on=_day(3), done_on=_day(3))
+    measure = selectors.measure_overdue_milestones(WINDOW)
+    attention = _overdue_milestones(carla)
+    assert measure.value == attention.count == 2
+    client.force_login(carla)
+    for url in (measure.url, attention.url):
+        page = client.get(url).content.decode()
+        badges = [int(n) for n in re.findall(r"(\d+) overdue milestones?<", page)]
+        assert sum(badges) == 2, url
+        assert 'data-testid="late-milestones-filter"' in page
+
+
 def test_a_measure_for_one_business_unit_counts_only_its_initiatives():
     sales, finance = BusinessUnitFactory(slug="m-sales"), BusinessUnitFactory(slug="m-finance")
     _row(origin=O.BUSINESS_REQUEST, status=S.APPROVED, proposed=9, decided=5, unit=sales)

@@ -251,6 +251,33 @@ def test_delivering_refuses_a_future_date(ivan, alice, carla):
     assert reload(initiative).status == InitiativeStatus.IN_PROGRESS
 
 
+def test_starting_before_the_planned_start_records_today_and_delivering_today_is_accepted(ivan, alice, carla, client):
+    planned = TODAY() + datetime.timedelta(days=20)
+    initiative = make_approved(actor=ivan, sponsor=alice, cio=carla, start_date=planned, target_date=planned + datetime.timedelta(days=60))
+    client.force_login(ivan)
+    client.post(f"/initiatives/{initiative.pk}/start/", {"start-note": ""})
+    assert reload(initiative).status == InitiativeStatus.IN_PROGRESS
+    assert reload(initiative).start_date == TODAY(), "the actual start, not the planned one"
+    response = client.post(f"/initiatives/{initiative.pk}/deliver/", {"deliver-delivered_on": TODAY().isoformat(), "deliver-note": ""})
+    assert response.status_code == 302
+    initiative = reload(initiative)
+    assert initiative.status == InitiativeStatus.DELIVERED and initiative.delivered_on == TODAY()
+
+
+def test_an_initiative_in_progress_still_carrying_a_future_planned_start_can_be_delivered(ivan, alice, carla):
+    initiative = make_in_progress(actor=ivan, sponsor=alice, cio=carla)
+    planned = TODAY() + datetime.timedelta(days=20)
+    Initiative.objects.filter(pk=initiative.pk).update(start_date=planned)  # started before the start date was corrected
+    services.initiative_deliver(initiative=reload(initiative), actor=ivan)
+    initiative = reload(initiative)
+    assert initiative.status == InitiativeStatus.DELIVERED and initiative.start_date == initiative.delivered_on == TODAY()
+    earlier = make_in_progress(actor=ivan, sponsor=alice, cio=carla, title="Other")
+    _refused(
+        lambda: services.initiative_deliver(initiative=earlier, actor=ivan, delivered_on=TODAY() - datetime.timedelta(days=1)),
+        "delivered_on",
+    )
+
+
 def test_starting_twice_or_approving_an_idea_is_refused(ivan, alice, carla):
     idea = make_initiative(actor=ivan, sponsor=alice)
     _refused(lambda: services.initiative_approve(initiative=idea, actor=carla), "status", "only proposed or evaluating")

@@ -110,3 +110,27 @@ def test_a_service_whose_last_audit_row_fails_saves_none_of_its_changes(monkeypa
     assert (stored.status, stored.acknowledged_at) == (PainPointStatus.NEW, None)
     assert not PainPointStatusChange.objects.filter(pain_point=pain_point, to_status=PainPointStatus.ACKNOWLEDGED).exists()
     assert [e.action for e in entries_for(stored)] == ["create"]
+
+
+def test_the_change_history_shows_field_labels_names_choices_and_local_times(client, carla, ivan, alice, settings):
+    import datetime
+    import re
+
+    from initiatives.models import Initiative
+
+    from ..initiatives.factories import make_initiative
+
+    settings.TIME_ZONE = "Europe/Prague"
+    initiative = make_initiative(actor=ivan, sponsor=alice)
+    initiative = Initiative.objects.get(pk=initiative.pk)
+    initiative.it_owner = carla
+    initiative.status = "proposed"
+    initiative.proposed_at = datetime.datetime(2026, 7, 1, 6, 30, tzinfo=datetime.UTC)
+    initiative.save()
+    client.force_login(carla)
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    trail = re.sub(r"\s+", " ", page[page.index('data-testid="audit-trail"'):])
+    assert f"IT owner: {ivan} → {carla}" in trail
+    assert "Status: Idea → Proposed" in trail
+    assert "Proposed at: — → 2026-07-01 08:30" in trail, "the local time (Prague, summer), not UTC ISO"
+    assert "it_owner_id" not in trail and "06:30" not in trail and f"→ {carla.pk}<" not in trail

@@ -45,6 +45,13 @@ CASES = [
          "run_rate": None},
     ),
     (
+        "an idea not started: costs planned but not live and no revenue, so no ROI yet (not -100 %)",
+        Plan(D("12000"), D("1200"), D("12000"), None),
+        {},
+        JUNE,
+        {"months_live": 0, "costs_to_date": D("12000.00"), "realised_to_date": D("0"), "roi": None},
+    ),
+    (
         "better than plan: the variance is positive",
         Plan(D("0"), D("0"), D("12000"), JAN),
         monthly(JAN, 1500, 1500, 1500, 1500, 1500, 1500),

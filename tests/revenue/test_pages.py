@@ -131,6 +131,31 @@ def test_the_stage_actions_on_the_project_page(client, ivan, alice, sales):
     assert "Sales accepts." in client.get(url).content.decode()
 
 
+def test_the_stage_forms_of_the_project_page_each_have_their_own_ids(client, ivan, carla, alice, sales):
+    import collections
+    import re
+
+    project = walk_to(identify(actor=ivan, units=[sales]), Stage.ACCEPTANCE, actor=ivan)
+    for user in (ivan, carla, alice):
+        client.force_login(user)
+        page = client.get(project.get_absolute_url()).content.decode()
+        ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page))
+        assert [i for i, n in ids.items() if n > 1] == [], user
+        for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+            assert ids[target] == 1, f"label for {target} points at no field"
+    assert 'id="id_advance_on"' in page or 'id="id_accept_on"' in page
+
+
+def test_a_revenue_idea_not_started_shows_no_roi_yet(client, ivan, sales):
+    import re
+
+    project = identify(actor=ivan, units=[sales])
+    client.force_login(ivan)
+    page = re.sub(r"\s+", " ", client.get(project.get_absolute_url()).content.decode())
+    roi = re.search(r"ROI</dt> ?<dd[^>]*>([^<]*)<", page).group(1)
+    assert roi == "n/a (not live yet)"
+
+
 def test_abandoning_on_the_page_needs_a_reason(client, ivan, sales):
     project = identify(actor=ivan, units=[sales])
     client.force_login(ivan)
