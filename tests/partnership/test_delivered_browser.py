@@ -41,7 +41,7 @@ def test_a_business_manager_reads_what_it_delivered_and_follows_the_monthly_summ
     expect(page.get_by_role("link", name="Training session 5")).to_be_visible()
 
     page.goto(f"{live_server.url}/delivered/finance/")
-    page.get_by_label("Period").select_option("30")
+    page.get_by_label("Period", exact=True).select_option("30")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(f"{live_server.url}/delivered/finance/?days=30&start=&end=")
 
@@ -58,6 +58,6 @@ def test_a_business_manager_reads_what_it_delivered_and_follows_the_monthly_summ
     page.get_by_role("link", name="Delivered", exact=True).click()
     page.get_by_role("link", name="Sales").click()
     expect(page.get_by_role("heading", name="What IT delivered for Sales")).to_be_visible()
-    page.get_by_label("Business unit").select_option("finance")
+    page.get_by_label("Business unit", exact=True).select_option("finance")
     page.get_by_role("button", name="Change unit").click()
     expect(page.get_by_role("heading", name="What IT delivered for Finance")).to_be_visible()
