@@ -18,11 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.agenda import PER_SOURCE, AgendaEntry, AgendaSource
+from partnership.delivered import COMING, DeliveredEntry, DeliveredSource
+from partnership.delivered import DELIVERED as DELIVERED_SECTION
 from partnership.roles import Role
 from partnership.score import Measure, Window
 
 from .choices import BUSINESS_ORIGINS, OPEN_STATUSES, UNDECIDED_STATUSES, InitiativeStatus, Origin
-from .models import DecisionRecord, Initiative, InitiativeComment, Milestone, Risk, RiskAcceptance
+from .models import Benefit, DecisionRecord, Initiative, InitiativeComment, Milestone, Risk, RiskAcceptance
 
 # --- Lists and details ---------------------------------------------------------------------------
 
@@ -463,4 +465,83 @@ AGENDA = (
     AgendaSource("initiatives.milestones", frozenset({Role.IT_STAFF}), agenda_milestones),
     AgendaSource("initiatives.approvals", frozenset({Role.CIO}), agenda_approvals),
     AgendaSource("initiatives.risk_acceptances", frozenset({Role.CIO}), agenda_risk_acceptances),
+)
+
+
+# --- What IT delivered for a unit (partnership/delivered.py) ------------------------------------
+
+
+def delivered_initiatives(user, unit, period):
+    """Initiatives concerning the unit delivered within the period, newest first, with their
+    benefits (one more query for the page's benefits)."""
+    return (
+        Initiative.objects.for_user(user)
+        .concerning(unit)
+        .filter(
+            status__in=(InitiativeStatus.DELIVERED, InitiativeStatus.BENEFITS_REVIEWED),
+            delivered_on__gte=period.start,
+            delivered_on__lte=period.end,
+        )
+        .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id")))
+        .order_by("-delivered_on", "-id")
+    )
+
+
+def _benefits_text(initiative) -> tuple[str, object]:
+    """What the business got: the realised benefits once reviewed, else the expected ones."""
+    benefits = list(initiative.benefits.all())
+    realised = [b for b in benefits if b.reviewed_at is not None or b.realised.strip() or b.realised_amount is not None]
+    if realised:
+        amounts = [b.realised_amount for b in realised if b.realised_amount is not None]
+        text = "; ".join(b.realised.strip() or b.description for b in realised)
+        return f"Realised: {text}", sum(amounts) if amounts else None
+    if benefits:
+        return "Expected: " + "; ".join(b.description for b in benefits) + " (benefits not reviewed yet)", None
+    return "", None
+
+
+def delivered_initiative_entry(user, initiative) -> DeliveredEntry:
+    detail, amount = _benefits_text(initiative)
+    on_time = initiative.delivered_on_time
+    timing = "" if on_time is None else (" On time." if on_time else f" Target was {initiative.target_date:%Y-%m-%d}.")
+    return DeliveredEntry(
+        kind="initiative.delivered",
+        title=initiative.title,
+        url=initiative.get_absolute_url(),
+        on=initiative.delivered_on,
+        detail=f"{detail}{timing}".strip(),
+        amount=amount,
+    )
+
+
+def coming_initiatives(user, unit, period):
+    """Initiatives concerning the unit that are approved or under way, the soonest target first."""
+    return (
+        Initiative.objects.for_user(user)
+        .concerning(unit)
+        .filter(status__in=(InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS))
+        .order_by(F("target_date").asc(nulls_last=True), "id")
+    )
+
+
+def coming_initiative_entry(user, initiative) -> DeliveredEntry:
+    late = " Past its target date." if initiative.is_late else ""
+    return DeliveredEntry(
+        kind=f"initiative.{initiative.status}",
+        title=initiative.title,
+        url=initiative.get_absolute_url(),
+        on=initiative.target_date,
+        detail=f"{initiative.get_status_display()}.{late}",
+    )
+
+
+DELIVERED = (
+    DeliveredSource(
+        "initiatives.delivered", DELIVERED_SECTION, "Initiatives delivered", delivered_initiatives, delivered_initiative_entry,
+        empty="No initiative for the unit was delivered in this period.",
+    ),
+    DeliveredSource(
+        "initiatives.coming", COMING, "Initiatives under way", coming_initiatives, coming_initiative_entry,
+        empty="No initiative for the unit is approved or in progress.",
+    ),
 )

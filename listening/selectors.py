@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.agenda import PER_SOURCE, AgendaEntry, AgendaSource
+from partnership.delivered import COMING, DeliveredEntry, DeliveredSource
+from partnership.delivered import DELIVERED as DELIVERED_SECTION
 from partnership.models import BusinessUnit
 from partnership.roles import Role
 from partnership.score import Measure, Window
@@ -468,4 +470,82 @@ AGENDA = (
     AgendaSource("listening.triage", frozenset({Role.IT_STAFF}), agenda_triage),
     AgendaSource("listening.ack_overdue", frozenset({Role.IT_STAFF}), agenda_overdue_acknowledgements),
     AgendaSource("listening.analysis", frozenset({Role.IT_STAFF}), agenda_analyses),
+)
+
+
+# --- What IT delivered for a unit (partnership/delivered.py) ------------------------------------
+
+
+def _reached(status):
+    """When a pain point last reached `status` (a subquery of its history)."""
+    steps = PainPointStatusChange.objects.filter(pain_point=OuterRef("pk"), to_status=status).order_by("-at", "-id")
+    return Subquery(steps.values("at")[:1])
+
+
+def _plan_of(pain_point) -> str:
+    """The plan as the business reads it: the plan note, else the evaluation's recommended plan."""
+    evaluation = getattr(pain_point, "evaluation", None)  # a missing one-to-one raises an AttributeError
+    return pain_point.plan_note or (evaluation.plan if evaluation is not None else "")
+
+
+def delivered_resolved_pain_points(user, unit, period):
+    """The unit's pain points resolved within the period (closed since counts too), newest first."""
+    start, end = period.moments()
+    return (
+        PainPoint.objects.for_user(user)
+        .filter(business_unit=unit, status__in=(PainPointStatus.RESOLVED, PainPointStatus.CLOSED))
+        .select_related("evaluation")
+        .annotate(resolved_at=_reached(PainPointStatus.RESOLVED))
+        .filter(resolved_at__gte=start, resolved_at__lt=end)
+        .order_by("-resolved_at", "-id")
+    )
+
+
+def delivered_resolved_entry(user, pain_point) -> DeliveredEntry:
+    plan = _plan_of(pain_point)
+    return DeliveredEntry(
+        kind="pain_point.resolved",
+        title=pain_point.title,
+        url=pain_point.get_absolute_url(),
+        on=timezone.localdate(pain_point.resolved_at),
+        detail=f"Plan: {plan}" if plan else "",
+    )
+
+
+def delivered_planned_pain_points(user, unit, period):
+    """The unit's pain points with a plan, not yet resolved: the soonest target date of an
+    initiative answering them first (those without one last)."""
+    answered_by = PainPoint.initiatives.through.objects.filter(
+        painpoint_id=OuterRef("pk"), initiative__target_date__isnull=False
+    ).order_by("initiative__target_date")
+    return (
+        PainPoint.objects.for_user(user)
+        .filter(business_unit=unit, status=PainPointStatus.PLANNED)
+        .select_related("evaluation")
+        .annotate(planned_at=_reached(PainPointStatus.PLANNED), target_on=Subquery(answered_by.values("initiative__target_date")[:1]))
+        .order_by(F("target_on").asc(nulls_last=True), "-planned_at", "-id")
+    )
+
+
+def delivered_planned_entry(user, pain_point) -> DeliveredEntry:
+    plan = _plan_of(pain_point)
+    planned = f"Planned on {timezone.localdate(pain_point.planned_at):%Y-%m-%d}. " if pain_point.planned_at else ""
+    return DeliveredEntry(
+        kind="pain_point.planned",
+        title=pain_point.title,
+        url=pain_point.get_absolute_url(),
+        on=pain_point.target_on,
+        detail=f"{planned}Plan: {plan}" if plan else planned.strip(),
+    )
+
+
+DELIVERED = (
+    DeliveredSource(
+        "listening.resolved", DELIVERED_SECTION, "Pain points resolved", delivered_resolved_pain_points, delivered_resolved_entry,
+        empty="No pain point of the unit was resolved in this period.",
+    ),
+    DeliveredSource(
+        "listening.planned", COMING, "Pain points with a plan", delivered_planned_pain_points, delivered_planned_entry,
+        empty="No pain point of the unit waits for its plan to be carried out.",
+    ),
 )

@@ -39,6 +39,10 @@ class BusinessUnit(AuditedModel):
     def __str__(self):
         return self.name
 
+    def get_delivered_url(self):
+        """The page "What IT delivered for <unit>" (partnership/delivered.py)."""
+        return reverse("delivered-unit", args=[self.slug])
+
 
 class User(AbstractUser):
     """A person using the portal. Business people belong to one business unit."""

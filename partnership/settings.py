@@ -413,6 +413,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-digest": _every(
         "partnership.notifications.tasks.send_reminder_digests", _cron("SCHEDULE_REMINDERS_DIGEST", "0 7 * * *"), 23 * 3600
     ),
+    # On the first of the month: each unit's managers hear what IT delivered the month before.
+    "delivered-digest": _every(
+        "partnership.tasks.send_delivered_digests", _cron("SCHEDULE_DELIVERED_DIGEST", "0 6 1 * *"), 27 * 24 * 3600
+    ),
     "extramile-check-ins": _every(
         "partnership.extramile.tasks.create_check_ins", _cron("SCHEDULE_EXTRAMILE_CHECK_INS", "*/10 * * * *"), 9 * 60
     ),

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from celery import shared_task
 
+from .retries import RETRY_ON_TRANSIENT_ERRORS
+from .services import delivered_digests_send
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,3 +24,9 @@ def heartbeat():
 def touch_file(path: str, content: str = "done"):
     """Write a file: lets an operator (and the tests) see that a worker runs queued tasks."""
     Path(path).write_text(content)
+
+
+@shared_task(ignore_result=True, soft_time_limit=1200, time_limit=1260, **RETRY_ON_TRANSIENT_ERRORS)
+def send_delivered_digests():
+    """Once a month: e-mail each unit's managers what IT delivered for it the month before."""
+    logger.info("delivered digests: %s sent", delivered_digests_send())

@@ -26,6 +26,8 @@ urlpatterns = [
     path("accounts/tokens/", views.token_create, name="token-create"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("", include("partnership.score.urls")),
+    path("delivered/", views.delivered, name="delivered"),
+    path("delivered/<slug:slug>/", views.delivered, name="delivered-unit"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("inbox/read-all/", views.notification_mark_all_read, name="notification-read-all"),

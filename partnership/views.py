@@ -1,21 +1,25 @@
 """Pages of the partnership app: the home page per role and the profile."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import delivered as deliveries
 from . import pages, services
 from .agenda import agenda_for
-from .forms import ApiTokenForm, NotificationPreferencesForm
-from .models import ApiToken
+from .forms import ApiTokenForm, DeliveredPeriodForm, NotificationPreferencesForm
+from .models import ApiToken, BusinessUnit
 from .notifications.models import Notification
 from .notifications.selectors import preferences_for
 from .notifications.services import notification_mark_read, notification_preference_set
-from .roles import Role, primary_role
+from .roles import Role, is_it_staff, primary_role
 from .visibility import hide_unseeable
 
 HOME_TEMPLATES = {
@@ -111,6 +115,50 @@ def notification_preferences(request):
     else:
         status = 200
     return render(request, "partnership/notification_preferences.html", {"form": form}, status=status)
+
+
+def delivered(request, slug=None):
+    """What IT delivered for a unit, and what is coming (partnership/delivered.py).
+
+    A business manager reads their own unit's page; IT and the CIO choose a unit. `?source=<key>`
+    lists every entry of one section ("see all"), a page at a time."""
+    user = request.user
+    if slug is None and not is_it_staff(user):
+        if user.business_unit_id is None or not deliveries.may_read(user, user.business_unit):
+            raise PermissionDenied(deliveries.REFUSED)
+        return redirect("delivered-unit", slug=user.business_unit.slug)
+    form = DeliveredPeriodForm(request.GET)
+    valid = form.is_valid()
+    period = form.period() if valid else deliveries.Period.last_days(deliveries.DEFAULT_DAYS)
+    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v and valid})
+    if slug is None:  # IT without a unit yet: the chooser
+        chosen = request.GET.get("unit")
+        if chosen:
+            unit = get_object_or_404(BusinessUnit.objects.for_user(user), slug=chosen)
+            return redirect(f"{unit.get_delivered_url()}{'?' + query if query else ''}")
+        context = {"units": BusinessUnit.objects.for_user(user).filter(is_active=True), "unit": None}
+        return render(request, "partnership/delivered.html", context)
+    unit = get_object_or_404(BusinessUnit.objects.for_user(user), slug=slug)
+    if not deliveries.may_read(user, unit):
+        raise PermissionDenied(deliveries.REFUSED)
+    context = {
+        "unit": unit,
+        "form": form,
+        "period": period,
+        "query": query,
+        "units": BusinessUnit.objects.for_user(user).filter(is_active=True) if is_it_staff(user) else (),
+    }
+    key = request.GET.get("source")
+    if key:
+        source = deliveries.source_named(key)
+        if source is None:
+            raise Http404("No such section.")
+        page, entries = deliveries.delivered_page(user, unit, period, source, request.GET.get("page"))
+        context.update(source=source, page_obj=page, entries=entries)
+    else:
+        found = deliveries.delivered_for(user, unit, period)
+        context["sections"] = [(name, title, found[name]) for name, title in deliveries.SECTIONS.items()]
+    return render(request, "partnership/delivered.html", context, status=200 if valid else 400)
 
 
 security_log = logging.getLogger("portal.security")

@@ -5,10 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, DecimalField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from partnership.delivered import DELIVERED as DELIVERED_SECTION
+from partnership.delivered import DeliveredEntry, DeliveredSource
 from partnership.models import BusinessUnit
 
 from .choices import STAGE_ORDER, Stage
@@ -319,3 +322,63 @@ def eligible_acceptors(project: RevenueProject):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+# --- What IT delivered for a unit (partnership/delivered.py) ------------------------------------
+
+
+def delivered_live_projects(user, unit, period):
+    """The unit's revenue projects that reached execution (went live) within the period."""
+    return (
+        RevenueProject.objects.for_user(user)
+        .filter(business_units=unit, executed_on__gte=period.start, executed_on__lte=period.end)
+        .exclude(stage=Stage.ABANDONED)
+        .order_by("-executed_on", "-id")
+    )
+
+
+def delivered_live_entry(user, project) -> DeliveredEntry:
+    return DeliveredEntry(
+        kind="revenue.live",
+        title=project.name,
+        url=project.get_absolute_url(),
+        on=project.executed_on,
+        detail=f"{project.get_category_display()} live; expected revenue a year:",
+        amount=project.expected_yearly_revenue,
+    )
+
+
+def delivered_revenue_recorded(user, unit, period):
+    """Revenue recorded for the months of the period, one row per project of the unit (the
+    months overlapping the period count whole), the latest month first."""
+    return (
+        RevenueEntry.objects.for_user(user)
+        .filter(project__business_units=unit, month__gte=period.start.replace(day=1), month__lte=period.end)
+        .values("project_id", "project__name")
+        .annotate(total=Sum("amount"), first_month=Min("month"), last_month=Max("month"), months=Count("id"))
+        .order_by("-last_month", "project_id")
+    )
+
+
+def delivered_revenue_entry(user, row) -> DeliveredEntry:
+    months = f"{row['first_month']:%Y-%m}" + (f" to {row['last_month']:%Y-%m}" if row["months"] > 1 else "")
+    return DeliveredEntry(
+        kind="revenue.recorded",
+        title=row["project__name"],
+        url=reverse("revenue:project-detail", args=[row["project_id"]]) + "#entries",
+        on=row["last_month"],
+        detail=f"Revenue recorded for {months}:",
+        amount=row["total"],
+    )
+
+
+DELIVERED = (
+    DeliveredSource(
+        "revenue.live", DELIVERED_SECTION, "Revenue projects gone live", delivered_live_projects, delivered_live_entry,
+        empty="No revenue project of the unit went live in this period.",
+    ),
+    DeliveredSource(
+        "revenue.recorded", DELIVERED_SECTION, "Revenue recorded", delivered_revenue_recorded, delivered_revenue_entry,
+        empty="No revenue was recorded for the unit's projects in this period.",
+    ),
+)

@@ -101,3 +101,61 @@ class AgendaSerializer(serializers.Serializer):
         allow_null=True, help_text="Your previous visit of the home page: changes are counted from it (null: none yet)."
     )
     items = AgendaEntrySerializer(many=True, help_text="Newest first, as on your home page.")
+
+
+# --- What IT delivered for a unit (partnership/delivered.py) ------------------------------------
+
+
+class DeliveredReferenceSerializer(serializers.Serializer):
+    """Another object an entry names, as you may see it (partnership/visibility.py)."""
+
+    title = serializers.CharField(help_text="Its title, or “An item you cannot see”.")
+    url = serializers.CharField(allow_null=True, help_text="Its page (a path); null when you may not see it.")
+    visible = serializers.BooleanField()
+
+
+class DeliveredEntrySerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="E.g. `pain_point.resolved`, `initiative.delivered`, `revenue.recorded`.")
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The portal page of the entry (a path).")
+    on = serializers.DateField(
+        allow_null=True, help_text="Delivered: the day it was delivered. Coming: its target date (null if none)."
+    )
+    detail = serializers.CharField(allow_blank=True, help_text="The plan, the realised benefits, the effort...")
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Revenue or realised benefits, in PORTAL_CURRENCY."
+    )
+    references = DeliveredReferenceSerializer(many=True)
+
+
+class DeliveredSourceSerializer(serializers.Serializer):
+    key = serializers.CharField(source="source.key", help_text="Pass it as `?source=` for every entry of this part.")
+    heading = serializers.CharField(source="source.heading")
+    entries = DeliveredEntrySerializer(many=True, help_text="The first entries, as on the page.")
+    has_more = serializers.BooleanField(help_text="More entries than shown: ask with `?source=<key>`.")
+
+
+class DeliveredSectionSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["delivered", "coming"])
+    title = serializers.CharField()
+    sources = DeliveredSourceSerializer(many=True)
+
+
+class DeliveredSerializer(serializers.Serializer):
+    business_unit = BusinessUnitSerializer()
+    start = serializers.DateField(help_text="The period's first day (included).")
+    end = serializers.DateField(help_text="The period's last day (included).")
+    page = serializers.CharField(help_text="The page in the portal (a path).")
+    sections = DeliveredSectionSerializer(many=True)
+
+
+class DeliveredSourcePageSerializer(serializers.Serializer):
+    business_unit = BusinessUnitSerializer()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    source = serializers.CharField()
+    heading = serializers.CharField()
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    entries = DeliveredEntrySerializer(many=True)

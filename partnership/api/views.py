@@ -3,12 +3,14 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import delivered as deliveries
 from .. import services
 from ..agenda import agenda_for
+from ..forms import DeliveredPeriodForm
 from ..models import ApiToken, BusinessUnit
 from ..notifications.models import Notification
 from ..notifications.selectors import preference_for, preferences_for
@@ -21,6 +23,8 @@ from .serializers import (
     ApiTokenCreateSerializer,
     ApiTokenSerializer,
     BusinessUnitSerializer,
+    DeliveredSerializer,
+    DeliveredSourcePageSerializer,
     MarkedReadSerializer,
     MeSerializer,
     NotificationPreferenceSerializer,
@@ -61,6 +65,54 @@ class BusinessUnitViewSet(PortalReadOnlyViewSet):
     filterset_fields = ["is_active", "slug"]
     search_fields = ["name", "description"]
     ordering_fields = ["name", "id"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", int, description="The last N days: 30, 90 (the default), 180 or 365."),
+            OpenApiParameter("start", str, description="Or a first day (YYYY-MM-DD), with `end`."),
+            OpenApiParameter("end", str, description="The last day (YYYY-MM-DD), with `start`."),
+            OpenApiParameter(
+                "source", str, description="One part's key: every entry of it, a page at a time (answer: DeliveredSourcePage)."
+            ),
+            OpenApiParameter("page", int, description="With `source`: the page number."),
+        ],
+        responses={200: DeliveredSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def delivered(self, request, pk=None):
+        """What IT delivered for this unit in the period, and what is coming: the page
+        “What IT delivered for <unit>”, entry for entry. IT and the CIO ask about any unit; a
+        business manager about their own (403 for another)."""
+        unit = self.get_object()
+        if not deliveries.may_read(request.user, unit):
+            raise PermissionDenied(deliveries.REFUSED)
+        form = DeliveredPeriodForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        period = form.period()
+        key = request.query_params.get("source")
+        if key:
+            source = deliveries.source_named(key)
+            if source is None:
+                raise ValidationError({"source": f"Choose one of: {', '.join(s.key for s in deliveries.delivered_sources())}."})
+            page, entries = deliveries.delivered_page(request.user, unit, period, source, request.query_params.get("page"))
+            data = {
+                "business_unit": unit, "start": period.start, "end": period.end, "source": source.key,
+                "heading": source.heading, "count": page.paginator.count, "page": page.number,
+                "pages": page.paginator.num_pages, "entries": entries,
+            }
+            return Response(DeliveredSourcePageSerializer(data).data)
+        found = deliveries.delivered_for(request.user, unit, period)
+        data = {
+            "business_unit": unit,
+            "start": period.start,
+            "end": period.end,
+            "page": unit.get_delivered_url(),
+            "sections": [
+                {"key": name, "title": title, "sources": found[name]} for name, title in deliveries.SECTIONS.items()
+            ],
+        }
+        return Response(DeliveredSerializer(data).data)
 
 
 class ApiTokenViewSet(

@@ -20,8 +20,10 @@ from django.utils.dateparse import parse_date
 
 from ..agenda import PER_SOURCE, AgendaEntry, AgendaSource, local_day
 from ..bounds import parse_id
+from ..delivered import DELIVERED as DELIVERED_SECTION
+from ..delivered import DeliveredEntry, DeliveredSource
 from ..roles import Role, is_it_staff
-from ..visibility import readable, visible_to_each
+from ..visibility import readable, reference_to, visible_to_each
 from .choices import SUBJECT_MODELS, ActionKind, ActionStatus, CheckInStatus, SuggestionTrigger, SurveyRole
 from .models import CheckIn, ExtraMileAction, ExtraMileRating, MaintenanceWindow, ProblemSuggestion, ResolutionSurvey
 
@@ -505,4 +507,39 @@ AGENDA = (
     AgendaSource("extramile.surveys", frozenset({Role.BUSINESS_MANAGER}), agenda_surveys),
     AgendaSource("extramile.check_ins", frozenset({Role.BUSINESS_MANAGER}), agenda_check_ins),
     AgendaSource("extramile.check_ins_overdue", frozenset({Role.IT_STAFF}), agenda_overdue_check_ins),
+)
+
+
+# --- What IT delivered for a unit (partnership/delivered.py) ------------------------------------
+
+
+def delivered_actions(user, unit, period):
+    """The unit's extra-mile actions done within the period, newest first (their subjects as
+    `user` may see them: one more query per kind of subject)."""
+    return (
+        action_list(user=user)
+        .filter(business_unit=unit, status=ActionStatus.DONE, performed_on__gte=period.start, performed_on__lte=period.end)
+        .order_by("-performed_on", "-id")
+    )
+
+
+def delivered_action_entry(user, action) -> DeliveredEntry:
+    subject = reference_to(user, action, "subject")
+    rated = f" · rated {action.average_rating:.1f}/5" if action.average_rating is not None else ""
+    return DeliveredEntry(
+        kind="extramile.action",
+        title=action.title,
+        url=action.get_absolute_url(),
+        on=action.performed_on,
+        detail=f"{action.get_kind_display()} by {action.performed_by.get_full_name() or action.performed_by}"
+        f" · {action.effort_hours} h{rated}",
+        references=(subject,) if subject is not None else (),
+    )
+
+
+DELIVERED = (
+    DeliveredSource(
+        "extramile.actions", DELIVERED_SECTION, "Extra-mile actions", delivered_actions, delivered_action_entry,
+        empty="IT logged no extra-mile action for the unit in this period.",
+    ),
 )

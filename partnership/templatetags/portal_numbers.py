@@ -9,6 +9,8 @@ floatformat and skips the localisation. tests/score/test_dashboard.py checks bot
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.conf import settings
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -28,3 +30,15 @@ def score_format(value, places=0):
     if rounded.is_zero():
         rounded = abs(rounded)  # never "-0"
     return f"{rounded:f}"
+
+
+@register.filter
+def money(value, decimals=2):
+    """`1234.5` -> `1,234.50 EUR` (grouping and separators from the active locale)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        shown = number_format(Decimal(value), int(decimals), use_l10n=True, force_grouping=True)
+    except (InvalidOperation, TypeError, ValueError):
+        shown = str(value)
+    return f"{shown} {settings.PORTAL_CURRENCY}"

@@ -7,22 +7,15 @@ fail (the bounds of partnership/bounds.py keep stored values sane; this covers e
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.conf import settings
 from django.utils.formats import number_format
+
+from partnership.templatetags.portal_numbers import money
 
 register = template.Library()
 
 
-@register.filter
-def money(value, decimals=2):
-    """`1234.5` -> `1,234.50 EUR` (grouping and separators from the active locale)."""
-    if value is None or value == "":
-        return "—"
-    try:
-        shown = number_format(Decimal(value), int(decimals), use_l10n=True, force_grouping=True)
-    except (InvalidOperation, TypeError, ValueError):
-        shown = str(value)
-    return f"{shown} {settings.PORTAL_CURRENCY}"
+# Money is formatted alike on every page (partnership/templatetags/portal_numbers.py).
+register.filter("money", money)
 
 
 @register.filter

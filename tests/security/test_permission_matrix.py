@@ -84,6 +84,9 @@ PAGES = [
     Page("accounts/tokens/<int:pk>/revoke/", "/accounts/tokens/{token_alice}/revoke/", post="L . 404 404 404 404"),
     Page("accounts/notifications/", "/accounts/notifications/", get=LIST, post=ANON_ONLY),
     Page("inbox/", "/inbox/", get=LIST),
+    # What IT delivered: a manager is sent to their own unit's page; IT and the CIO choose a unit.
+    Page("delivered/", "/delivered/", get="L 302 302 200 200 403"),
+    Page("delivered/<slug:slug>/", "/delivered/sales/", get="L 200 403 200 200 403"),
     Page("inbox/<int:pk>/open/", "/inbox/{notification}/open/", post="L . 404 404 404 404"),
     Page("inbox/read-all/", "/inbox/read-all/", post=ANON_ONLY),
     # The schema and its docs are public documents without data (the schema costs a second to
@@ -336,6 +339,7 @@ API = [
     Api("GET", "/api/v1/me/agenda/", ALL),
     Api("GET", "/api/v1/business-units/", ALL),
     Api("GET", "/api/v1/business-units/{id}/", ALL),  # unit names are not secret
+    Api("GET", "/api/v1/business-units/{id}/delivered/", "401 200 403 200 200 403"),  # its managers and IT
     Api("GET", "/api/v1/tokens/", ALL),
     Api("POST", "/api/v1/tokens/", ANYONE),
     Api("GET", "/api/v1/tokens/{id}/", "401 200 404 404 404 404"),  # alice's token: hers alone
