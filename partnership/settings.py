@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # JSON for every answer under /api/ (an unknown address, a write without its trailing slash).
+    "partnership.middleware.ApiAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -263,10 +265,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "partnership.api.filtering.GivenFiltersBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "partnership.api.filtering.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "partnership.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "partnership.api.errors.exception_handler",
+    # Writes take JSON only (the schema advertises no form or multipart bodies); another
+    # Content-Type answers 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
