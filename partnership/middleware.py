@@ -6,9 +6,12 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import is_valid_path
 from django.views import defaults
+
+from .api.errors import INVALID, json_error
 
 logger = logging.getLogger("portal.security")
 
@@ -40,6 +43,48 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class ApiAddressMiddleware:
+    """Under /api/ every answer is JSON, an unknown address included.
+
+    - An address no route matches (`/api/v1/nope/`, `/api/v1/pain-points/0.5/`, a `.json` suffix)
+      answers the API's JSON 404 instead of the HTML page.
+    - A write (POST, PATCH, DELETE, ...) to an address without its trailing slash answers a JSON
+      404 naming the address with the slash. CommonMiddleware would redirect it (301), clients
+      follow a 301 as a GET, and the write was lost behind a 200. A GET or HEAD is still
+      redirected, as a browser expects.
+
+    Listed before CommonMiddleware, so that it sees the 404 before the redirect is decided.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD") and _lacks_its_slash(request):
+            return json_error(
+                404,
+                f"No endpoint at {request.path}: API addresses end with a slash, send it to {request.path}/.",
+                "trailing_slash_missing",
+            )
+        response = self.get_response(request)
+        if response.status_code == 404 and not response.get("Content-Type", "").startswith("application/json"):
+            return json_error(404, "Not found.", "not_found")
+        return response
+
+
+def _lacks_its_slash(request) -> bool:
+    urlconf = getattr(request, "urlconf", None)
+    path = request.path_info
+    return (
+        settings.APPEND_SLASH
+        and not path.endswith("/")
+        and not is_valid_path(path, urlconf)
+        and is_valid_path(f"{path}/", urlconf)
+    )
+
+
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_DOWN_MESSAGE = "The portal's database cannot be reached. Please try again in a few minutes."
 
@@ -48,7 +93,7 @@ def database_unavailable_response(request, exception) -> HttpResponse:
     """The 503 of a database outage: JSON under /api/, the plain page elsewhere."""
     logger.error("database unavailable: %s", exception)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": DATABASE_DOWN_MESSAGE}, status=503)
+        return json_error(503, DATABASE_DOWN_MESSAGE, "database_unavailable")
     return HttpResponse(render_to_string("503.html", {"message": DATABASE_DOWN_MESSAGE}), status=503)
 
 
@@ -109,8 +154,9 @@ class RejectNulCharactersMiddleware:
             return self.get_response(request)
         logger.warning("request refused: NUL character in %s of %s", ", ".join(fields), request.path.replace("\x00", "\\0"))
         if request.path.startswith("/api/"):
-            body = {"detail": f"{fields[0]}: {NUL_MESSAGE}", "fields": {name: [NUL_MESSAGE] for name in fields}}
-            return JsonResponse(body, status=400)
+            return json_error(
+                400, f"{fields[0]}: {NUL_MESSAGE}", INVALID, {name: [(NUL_MESSAGE, "null_characters_not_allowed")] for name in fields}
+            )
         return HttpResponse(render_to_string("400.html", {"message": NUL_MESSAGE}), status=400)
 
 

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "partnership.api.http.ApiGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # JSON for every answer under /api/ (an unknown address, a write without its trailing slash).
+    "partnership.middleware.ApiAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "partnership.api.throttling.AddressRateLimitMiddleware",  # API_RATE_LIMIT_PER_ADDRESS under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -267,22 +269,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["partnership.api.permissions.IsAuthenticatedWithScope"],
     # Every JSON body is read by partnership/jsonbody.py: too deep, infinite numbers and lone
     # surrogates answer 400.
-    "DEFAULT_PARSER_CLASSES": [
-        "partnership.jsonbody.PortalJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (a form or multipart body answers 415), read by the parser that refuses hostile JSON.
+    "DEFAULT_PARSER_CLASSES": ["partnership.jsonbody.PortalJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "partnership.api.filtering.GivenFiltersBackend",
         "partnership.api.filtering.UpdatedAfterFilter",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "partnership.api.filtering.StrictOrderingFilter",
     ],
     # Per token (the per-address limit is a middleware): 429 with Retry-After (partnership/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": ["partnership.api.throttling.TokenRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "partnership.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "partnership.api.errors.exception_handler",
+    # Writes take JSON only (the schema advertises no form or multipart bodies); another
+    # Content-Type answers 415.
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

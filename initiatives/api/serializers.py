@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from listening.models import PainPoint
 from partnership import bounds
+from partnership.api.fields import read_only_choice_or_blank
 from partnership.models import BusinessUnit
 
 from ..choices import InitiativeStatus
@@ -156,12 +157,8 @@ class DecisionRecordSerializer(serializers.ModelSerializer):
     # Blank when the entry is not a status change (the first record has no previous status, a
     # risk acceptance or a business-case confirmation none at all): the schema says so, so the
     # answers conform (a read-only model field would drop `allow_blank` from the schema).
-    from_status = serializers.ChoiceField(
-        choices=InitiativeStatus.choices, allow_blank=True, read_only=True, help_text="Blank for the first record."
-    )
-    to_status = serializers.ChoiceField(
-        choices=InitiativeStatus.choices, allow_blank=True, read_only=True, help_text="Blank when the status did not change."
-    )
+    from_status = read_only_choice_or_blank(InitiativeStatus.choices, "Blank for the first record.")
+    to_status = read_only_choice_or_blank(InitiativeStatus.choices, "Blank when the status did not change.")
 
     class Meta:
         model = DecisionRecord

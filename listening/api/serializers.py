@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from partnership import bounds
+from partnership.api.fields import read_only_choice_or_blank
 from partnership.api.representation import DetailUrlField, FastRepresentation
 
-from ..choices import Risk
+from ..choices import PainPointStatus, Risk
 from ..models import (
     Comment,
     Evaluation,
@@ -88,6 +89,7 @@ class PainPointSerializer(FastRepresentation, serializers.ModelSerializer):
 
 class PainPointStatusChangeSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
+    from_status = read_only_choice_or_blank(PainPointStatus.choices, "Blank for the first row (the submission).")
 
     class Meta:
         model = PainPointStatusChange

@@ -25,6 +25,13 @@ class PortalDateTimeField(serializers.DateTimeField):
         return parsed
 
 
+def read_only_choice_or_blank(choices, help_text: str) -> serializers.ChoiceField:
+    """A read-only model field with choices and `blank=True` (a history's first "from" status):
+    DRF drops `allow_blank` from read-only fields, so the schema would type "" as the enum and a
+    generated client refuse the answer. Declared with this, the schema allows the blank."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, help_text=help_text)
+
+
 def _check_year(value, slack: int = 0) -> None:
     if not YEAR_MIN - slack <= value.year <= YEAR_MAX + slack:
         raise serializers.ValidationError(YEAR_MESSAGE, code="year_out_of_range")

@@ -36,6 +36,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
+from rest_framework import exceptions
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -216,8 +217,13 @@ class PortalPagination(PageNumberPagination):
         return replace_query_param(url, self.cursor_query_param, self.next_cursor)
 
     def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = f"Number of results to return per page (at most {self.max_page_size})."
         return [
-            *super().get_schema_operation_parameters(view),
+            *parameters,
             {
                 "name": self.cursor_query_param,
                 "required": False,
@@ -234,6 +240,22 @@ class PortalPagination(PageNumberPagination):
         paginator.threshold = settings.API_COUNT_ESTIMATE_THRESHOLD
         return paginator
 
+    def get_page_size(self, request):
+        """`page_size` is a whole number from 1 (anything else answers 400); above
+        `max_page_size` it is cut to it."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            return min(_positive_number(self.page_size_query_param, raw), self.max_page_size)
+        return self.page_size
+
+    def get_page_number(self, request, paginator):
+        """`page` is a whole number from 1, or `last` (anything else answers 400); a page past the
+        end answers 404."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return super().get_page_number(request, paginator)
+        return _positive_number(self.page_query_param, raw)
+
     def get_paginated_response(self, data):
         if self.cursor_mode:
             response = Response({"count": self.count, "next": self.get_next_link(), "previous": None, "results": data})
@@ -244,3 +266,14 @@ class PortalPagination(PageNumberPagination):
         if getattr(self.page.paginator, "estimated", False):
             response[ESTIMATE_HEADER] = "true"
         return response
+
+
+def _positive_number(name: str, raw: str) -> int:
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        message = exceptions.ErrorDetail("Must be a whole number from 1.", code="invalid")
+        raise exceptions.ValidationError({name: [message]})
+    return number

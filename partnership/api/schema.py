@@ -13,22 +13,30 @@ ERROR_DESCRIPTIONS = {
     "403": "Authenticated, but not allowed to do this.",
     "404": "Not found, or not visible to you.",
     "409": "A request with the same Idempotency-Key is still in progress.",
+    "413": "The request body is larger than the portal accepts.",
+    "415": "The body is not JSON (`Content-Type: application/json`).",
     "422": "The Idempotency-Key was already used for a different request.",
+    "429": "Too many requests; retry after the number of seconds in `Retry-After`.",
 }
+WRITES = ("POST", "PUT", "PATCH")
 
 
 class PortalAutoSchema(AutoSchema):
-    """Adds the shared error body for 400/401/403/404 to each operation that lacks it."""
+    """Adds the shared error body to each operation that lacks it: 401, 403 and 429 everywhere;
+    400 to writes, deletions (a rule may refuse one) and reads with query parameters; 404 to
+    objects and lists; 413 and 415 to operations that take a body."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         if direction != "response":
             return responses
-        codes = ["401", "403"]
-        if self.method in ("POST", "PUT", "PATCH") or self._reads_query_parameters():
+        codes = ["401", "403", "429"]
+        if self.method in (*WRITES, "DELETE") or self._reads_query_parameters():
             codes.append("400")  # a list's filters (or a query parameter) answer 400 to an invalid value
         if "{" in self.path or self.method != "GET" or self._is_list_view():
             codes.append("404")  # a paginated list answers 404 to a page past its end
+        if self.method in WRITES:
+            codes += ["413", "415"]
         if self._takes_idempotency_key():
             codes += ["409", "422"]
         for code in codes:

@@ -221,6 +221,10 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
     def partial_update(self, request, kind=None):
         return self.update(request, kind=kind)
 
+    def get_object(self):
+        # OPTIONS describes a kind through it (DRF's metadata asks for the object).
+        return self._preference(self.kwargs[self.lookup_field])
+
     def _preference(self, kind):
         preference = preference_for(self.request.user, kind)
         if preference is None:

@@ -24,11 +24,12 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework import exceptions
 
 from partnership.api.base import SECRET_ATTRIBUTE
+from partnership.api.errors import INVALID, json_error
 
 from .choices import IdempotencyState
 from .models import IdempotencyRecord
@@ -50,8 +51,7 @@ SECRET_NOT_REPLAYED = json.dumps(
 ).encode()
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"detail": message}, status=status)
+IN_PROGRESS = f"A request with this {HEADER} is still in progress; retry in a moment."
 
 
 def _user_of(request):
@@ -86,7 +86,8 @@ class IdempotencyMiddleware:
         if key is None or request.method not in METHODS or not request.path.startswith("/api/v1/"):
             return self.get_response(request)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
-            return _error(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
+            message = f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters."
+            return json_error(400, f"{HEADER}: {message}", INVALID, {HEADER: [(message, INVALID)]})
         user, credential = _user_of(request)
         if user is None:
             return self.get_response(request)  # the view answers 401
@@ -126,13 +127,15 @@ class IdempotencyMiddleware:
                 IdempotencyRecord.objects.filter(pk=existing.pk, expires_at__lte=now).delete()
                 continue
             if existing.request_hash != fingerprint:
-                return None, _error(
-                    422, f"This {HEADER} was used for another request (method, path or body differ); use a new key."
+                return None, json_error(
+                    422,
+                    f"This {HEADER} was used for another request (method, path or body differ); use a new key.",
+                    "idempotency_key_reused",
                 )
             if existing.state == IdempotencyState.IN_PROGRESS:
-                return None, _error(409, f"A request with this {HEADER} is still in progress; retry in a moment.")
+                return None, json_error(409, IN_PROGRESS, "idempotency_key_in_progress")
             return None, self._replay(existing)
-        return None, _error(409, f"A request with this {HEADER} is still in progress; retry in a moment.")
+        return None, json_error(409, IN_PROGRESS, "idempotency_key_in_progress")
 
     def _replay(self, record) -> HttpResponse:
         response = HttpResponse(

@@ -108,6 +108,10 @@ def integration_source_set_enabled(*, source: IntegrationSource, enabled: bool) 
 # --- Inbound deliveries -----------------------------------------------------------------------------
 
 
+# The `code` of a refused delivery, as in every API error body (partnership/api/errors.py).
+REFUSAL_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found", 413: "payload_too_large"}
+
+
 @dataclass(frozen=True)
 class InboundOutcome:
     """The webhook's answer: HTTP status and the body fields."""
@@ -122,7 +126,7 @@ class InboundOutcome:
 
     def as_body(self) -> dict:
         if self.result == InboundResult.REFUSED:
-            return {"detail": self.detail}
+            return {"detail": self.detail, "code": REFUSAL_CODES.get(self.status_code, "invalid")}
         return {
             "result": self.result,
             "detail": self.detail,

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from partnership import bounds
+from partnership.api.fields import read_only_choice_or_blank
 from partnership.models import BusinessUnit
 
 from ..choices import Stage
@@ -13,6 +14,8 @@ User = get_user_model()
 
 
 class RevenueStageChangeSerializer(serializers.ModelSerializer):
+    from_stage = read_only_choice_or_blank(Stage.choices, "Blank for the first row (the project's creation).")
+
     class Meta:
         model = RevenueStageChange
         fields = ["from_stage", "to_stage", "changed_on", "changed_by", "note"]

@@ -327,9 +327,12 @@ class EventViewSet(PortalModelViewSet):
     def perform_update(self, serializer):
         event = serializer.instance
         _require(can_manage_event(self.request.user, event), "Only the host and IT staff can change an event.")
-        serializer.instance = services.event_update(
+        event = services.event_update(
             event=Event.objects.get(pk=event.pk), **serializer.validated_data, actor=self.request.user
         )
+        # Answered with its counts (registered, attendees, ...), as a GET would: a PATCH is partial,
+        # and DRF leaves a partial answer's missing annotations out instead of defaulting them.
+        serializer.instance = self.get_queryset().get(pk=event.pk)
 
     def perform_destroy(self, instance):
         _require(can_manage_event(self.request.user, instance), "Only the host and IT staff can delete an event.")

@@ -12,6 +12,20 @@ from .helpers import GENERIC_SECRET, SECRET
 
 
 @pytest.fixture
+def keep_the_test_connection():
+    """As Django's test client does: keep the test's connection open across WSGI requests made
+    in this process (the schemathesis run, the generated client)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def jira(sales):
     return integration_source_add(name="jira", kind="jira", secret=SECRET, business_unit=sales)
 

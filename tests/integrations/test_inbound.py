@@ -246,7 +246,7 @@ def test_a_servicenow_record_without_short_description_answers_400(servicenow, p
     body = encode(payload)
     response = post_webhook("servicenow", body, **servicenow_headers(body))
     assert response.status_code == 400
-    assert response.json() == {"detail": "short_description is missing."}
+    assert response.json() == {"detail": "short_description is missing.", "code": "invalid"}
     assert refusals() == [(400, "short_description is missing.")]
 
 
@@ -334,7 +334,7 @@ def test_malformed_json_answers_400(jira, post_webhook):
 
 def test_a_json_array_answers_400(jira, post_webhook):
     body = b"[1, 2]"
-    assert post_webhook("jira", body, **jira_headers(body)).json() == {"detail": "The body must be a JSON object."}
+    assert post_webhook("jira", body, **jira_headers(body)).json() == {"detail": "The body must be a JSON object.", "code": "invalid"}
 
 
 def test_a_jira_issue_without_key_answers_400(jira, post_webhook):

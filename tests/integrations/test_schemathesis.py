@@ -29,7 +29,7 @@ from partnership.integrations.subscriptions import webhook_subscription_create
 from partnership.services import api_token_create
 from partnership.wsgi import application
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("keep_the_test_connection")]
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 CHECKS = [
@@ -44,19 +44,6 @@ CHECKS = [
 # are fixed these operations are checked for server errors only.
 SERVER_ERRORS_ONLY = {
 }
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """As Django's test client does: keep the test's connection open across WSGI requests."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

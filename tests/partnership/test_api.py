@@ -30,7 +30,7 @@ def test_a_superuser_without_group_or_unit_can_use_the_api(api, root):
 def test_anonymous_requests_get_401_with_an_error_body(api):
     response = api().get("/api/v1/me/")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
 
 
 def test_a_revoked_token_is_refused(api, alice):
@@ -82,7 +82,7 @@ def test_someone_elses_token_answers_404(api, alice, mallory):
     theirs = ApiToken.objects.get(user=mallory)
     response = api(alice).post(f"/api/v1/tokens/{theirs.pk}/revoke/")
     assert response.status_code == 404
-    assert set(response.json()) == {"detail"}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_lists_are_paginated_with_a_bounded_page_size(api, alice):

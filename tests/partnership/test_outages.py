@@ -49,7 +49,7 @@ def test_the_api_answers_the_same_503_with_a_session(signed_in):
     with database_down():
         response = signed_in.get("/api/v1/pain-points/")
     assert response.status_code == 503
-    assert response.json() == {"detail": MESSAGE}
+    assert response.json() == {"detail": MESSAGE, "code": "database_unavailable"}
 
 
 def test_a_page_whose_query_fails_answers_503_even_though_the_session_is_saved_afterwards(signed_in, monkeypatch):
