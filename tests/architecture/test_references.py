@@ -28,6 +28,9 @@ SEEN_WITH_THE_HOLDER = {
     "evaluation": "an evaluation's options follow its pain point's for_user",
     "event": "a registration is its registrant's, for an event of their audience",
     "member": "a steering membership is seen with its committee",
+    "source": "an integration source is IT's, as are the parked tickets and deliveries that name it "
+    "(a delivered page's part.source is its section, not a relation)",
+    "parked_delivery": "a parked ticket and its delivery are both IT's (the 'needs a unit' queue)",
     "window": "a check-in is the key user's answer about the window they were asked about (its system and times)",
 }
 
